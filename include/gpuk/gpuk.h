@@ -1,0 +1,352 @@
+/* libgpuk public API: devices, buffers, streams, events and kernels behind one
+ * backend-neutral C interface (CPU, OpenCL, CUDA).
+ *
+ * Conventions
+ * - Every function returns a gpuk_status: GPUK_SUCCESS (0) or a negative error.
+ *   gpuk_last_error() then holds a message naming the problem (argument, size,
+ *   compiler log). The library never exits, aborts or prints.
+ * - Handles are opaque and come in create/destroy pairs; whoever creates destroys.
+ *   A function that takes a handle borrows it. Destroy functions accept NULL.
+ * - Ownership across devices: buffers, streams, events and programs belong to the
+ *   device they were created on and may only be used with that device's objects.
+ *   Closing a device invalidates its children: they must still be destroyed, and
+ *   any other use returns GPUK_ERROR_INVALID_HANDLE.
+ * - Thread safety: device discovery, gpuk_device_open/close and handle creation are
+ *   thread-safe. Distinct streams may be driven from distinct threads at the same
+ *   time. One stream must not be used from two threads at once.
+ * - Asynchrony: operations taking a gpuk_stream are enqueued in order and may run
+ *   after the call returns. Host memory passed to an asynchronous read or write
+ *   must stay valid (and, for writes, unchanged) until the stream is synchronized
+ *   or an event recorded after the operation has completed. Passing stream == NULL
+ *   uses the device's default stream and waits for the operation to finish.
+ */
+#ifndef GPUK_GPUK_H
+#define GPUK_GPUK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GPUK_VERSION_MAJOR 0
+#define GPUK_VERSION_MINOR 1
+#define GPUK_VERSION_PATCH 0
+#define GPUK_VERSION_STRING "0.1.0"
+
+#if defined(GPUK_STATIC_DEFINE)
+#define GPUK_API
+#elif defined(_WIN32)
+#ifdef GPUK_BUILDING_LIBRARY
+#define GPUK_API __declspec(dllexport)
+#else
+#define GPUK_API __declspec(dllimport)
+#endif
+#else
+#define GPUK_API __attribute__((visibility("default")))
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+/* X(name, value, description): one list, so the enum and gpuk_status_string()
+ * cannot drift apart. Codes are grouped by cause. */
+#define GPUK_STATUS_MAP(X)                                                     \
+  X(SUCCESS, 0, "success")                                                     \
+  X(ERROR_INVALID_ARGUMENT, -1, "invalid argument")                            \
+  X(ERROR_INVALID_HANDLE, -2, "invalid or closed handle")                      \
+  X(ERROR_OUT_OF_RANGE, -3, "size or offset out of range")                     \
+  X(ERROR_DEVICE_MISMATCH, -4, "objects belong to different devices")          \
+  X(ERROR_NOT_FOUND, -5, "not found")                                          \
+  X(ERROR_OUT_OF_MEMORY, -10, "out of memory")                                 \
+  X(ERROR_UNSUPPORTED, -20, "unsupported by this device or backend")           \
+  X(ERROR_BACKEND_UNAVAILABLE, -21, "backend unavailable")                     \
+  X(ERROR_DEVICE, -30, "device or driver failure")                             \
+  X(ERROR_LAUNCH, -31, "kernel launch failed")                                 \
+  X(ERROR_BUILD, -40, "kernel build failed")                                   \
+  X(ERROR_INTERNAL, -50, "internal error")
+
+typedef enum gpuk_status {
+#define GPUK_STATUS_ENUM_(name, value, text) GPUK_##name = value,
+  GPUK_STATUS_MAP(GPUK_STATUS_ENUM_)
+#undef GPUK_STATUS_ENUM_
+} gpuk_status;
+
+/* A short fixed description of a status code ("out of memory"). Never NULL. */
+GPUK_API const char *gpuk_status_string(gpuk_status status);
+
+/* The status code's symbolic name ("GPUK_ERROR_OUT_OF_MEMORY"). Never NULL. */
+GPUK_API const char *gpuk_status_name(gpuk_status status);
+
+/* The detailed message of the last failing call on this thread (which argument,
+ * which size, the full compiler log). Empty after a successful call of a function
+ * that can fail. The pointer stays valid until the next libgpuk call on this
+ * thread. Never NULL. */
+GPUK_API const char *gpuk_last_error(void);
+
+/* Library version at run time ("0.1.0"). */
+GPUK_API const char *gpuk_version(void);
+
+/* ---------------------------------------------------------------- devices */
+
+typedef enum gpuk_backend {
+  GPUK_BACKEND_CPU = 0,
+  GPUK_BACKEND_OPENCL = 1,
+  GPUK_BACKEND_CUDA = 2,
+  GPUK_BACKEND_COUNT = 3
+} gpuk_backend;
+
+typedef enum gpuk_device_type {
+  GPUK_DEVICE_TYPE_CPU = 0,
+  GPUK_DEVICE_TYPE_GPU = 1,
+  GPUK_DEVICE_TYPE_ACCELERATOR = 2
+} gpuk_device_type;
+
+/* Lower-case backend name: "cpu", "opencl", "cuda"; "unknown" otherwise. */
+GPUK_API const char *gpuk_backend_name(gpuk_backend backend);
+
+typedef struct gpuk_backend_info {
+  gpuk_backend backend;
+  int compiled_in;    /* 1 when the library was built with this backend */
+  int available;      /* 1 when it loaded and reported at least one device */
+  size_t device_count;
+  char reason[256];   /* why it is unavailable; empty when available */
+} gpuk_backend_info;
+
+/* Reports whether a backend is compiled in, loaded and has devices, and if not, why
+ * ("not compiled in", "libcuda.so.1 not found", "no OpenCL platforms"). */
+GPUK_API gpuk_status gpuk_backend_get_info(gpuk_backend backend, gpuk_backend_info *info);
+
+typedef struct gpuk_device_info {
+  char name[256];
+  char vendor[128];
+  char driver_version[128];
+  char selector[64];            /* canonical selector: "cpu", "cuda:0", "opencl:0:1" */
+  gpuk_backend backend;
+  gpuk_device_type type;
+  unsigned compute_units;       /* cores, SMs or OpenCL compute units */
+  unsigned clock_mhz;           /* maximum clock; 0 when unknown */
+  uint64_t global_mem_bytes;
+  uint64_t local_mem_bytes;     /* shared/local memory per work-group */
+  uint64_t l2_cache_bytes;      /* 0 when unknown */
+  size_t max_work_group_size;   /* threads per block */
+  size_t max_work_item_sizes[3];
+  int supports_double;
+  int compute_capability_major; /* CUDA only, else 0 */
+  int compute_capability_minor;
+  int platform_index;           /* OpenCL platform, CUDA ordinal, 0 for CPU */
+  int device_index;             /* index within the platform */
+} gpuk_device_info;
+
+/* Number of devices over every available backend, in the order: CUDA, OpenCL
+ * GPUs, other OpenCL devices, the CPU device. Discovery runs once per process. */
+GPUK_API gpuk_status gpuk_device_count(size_t *count);
+
+/* Properties of the index-th device (0 <= index < gpuk_device_count()). */
+GPUK_API gpuk_status gpuk_device_get_info_by_index(size_t index, gpuk_device_info *info);
+
+typedef struct gpuk_device gpuk_device;
+
+/* Opens a device chosen by a selector string:
+ *   "cpu", "cuda", "cuda:N", "opencl", "opencl:P:D", "opencl:gpu", "opencl:cpu",
+ *   "gpu" (first GPU of any backend), "default", or a case-insensitive
+ *   substring of the device name.
+ * NULL or "" reads the GPUK_DEVICE environment variable and, when it is unset,
+ * opens the fastest kind present: a CUDA GPU, then an OpenCL GPU, then the CPU.
+ * An unknown selector returns GPUK_ERROR_NOT_FOUND; a selector naming a backend
+ * that is unavailable returns GPUK_ERROR_BACKEND_UNAVAILABLE with the reason.
+ * Each call returns a new handle; close it with gpuk_device_close(). */
+GPUK_API gpuk_status gpuk_device_open(const char *selector, gpuk_device **device);
+
+/* Closes a device. Its buffers, streams, events and programs become invalid but
+ * must still be destroyed. NULL is accepted. */
+GPUK_API gpuk_status gpuk_device_close(gpuk_device *device);
+
+GPUK_API gpuk_status gpuk_device_get_info(const gpuk_device *device, gpuk_device_info *info);
+
+/* ---------------------------------------------------------------- host memory */
+
+/* Page-locked ("pinned") host memory where the backend offers it (CUDA), else
+ * ordinary 64-byte aligned memory. Transfers from pinned memory are faster and
+ * truly asynchronous. Free with gpuk_host_free() on the same device. */
+GPUK_API gpuk_status gpuk_host_alloc(gpuk_device *device, size_t size, void **ptr);
+GPUK_API gpuk_status gpuk_host_free(gpuk_device *device, void *ptr);
+
+/* ---------------------------------------------------------------- streams */
+
+typedef struct gpuk_stream gpuk_stream;
+
+/* An in-order queue of work on one device. */
+GPUK_API gpuk_status gpuk_stream_create(gpuk_device *device, gpuk_stream **stream);
+/* Waits for the stream's work, then releases it. NULL is accepted. */
+GPUK_API gpuk_status gpuk_stream_destroy(gpuk_stream *stream);
+/* Blocks until every operation enqueued so far has completed; reports an
+ * asynchronous failure of that work. */
+GPUK_API gpuk_status gpuk_stream_synchronize(gpuk_stream *stream);
+
+/* ---------------------------------------------------------------- buffers */
+
+typedef enum gpuk_mem_flags {
+  GPUK_MEM_READ_WRITE = 0,
+  GPUK_MEM_READ_ONLY = 1,  /* kernels only read it; host writes and copies may fill it */
+  GPUK_MEM_WRITE_ONLY = 2  /* kernels only write it; host reads and copies may read it */
+} gpuk_mem_flags;
+
+typedef struct gpuk_buffer gpuk_buffer;
+
+/* Allocates size (> 0) bytes of device memory. Contents are undefined. */
+GPUK_API gpuk_status gpuk_buffer_create(gpuk_device *device, size_t size, gpuk_mem_flags flags,
+                                        gpuk_buffer **buffer);
+/* Releases the buffer. The caller must make sure no enqueued work still uses it
+ * (synchronize first). NULL is accepted. */
+GPUK_API gpuk_status gpuk_buffer_destroy(gpuk_buffer *buffer);
+GPUK_API gpuk_status gpuk_buffer_size(const gpuk_buffer *buffer, size_t *size);
+
+/* Copies size bytes from host memory src into buffer at offset. */
+GPUK_API gpuk_status gpuk_buffer_write(gpuk_stream *stream, gpuk_buffer *buffer, size_t offset,
+                                       size_t size, const void *src);
+/* Copies size bytes at offset from the buffer into host memory dst. */
+GPUK_API gpuk_status gpuk_buffer_read(gpuk_stream *stream, const gpuk_buffer *buffer,
+                                      size_t offset, size_t size, void *dst);
+/* Device-to-device copy between buffers of the same device. Overlapping ranges of
+ * one buffer are rejected. */
+GPUK_API gpuk_status gpuk_buffer_copy(gpuk_stream *stream, const gpuk_buffer *src,
+                                      size_t src_offset, gpuk_buffer *dst, size_t dst_offset,
+                                      size_t size);
+/* Repeats a pattern of pattern_size bytes (1, 2, 4, 8, 16, 32, 64 or 128) over
+ * size bytes at offset; offset and size must be multiples of pattern_size. */
+GPUK_API gpuk_status gpuk_buffer_fill(gpuk_stream *stream, gpuk_buffer *buffer, size_t offset,
+                                      size_t size, const void *pattern, size_t pattern_size);
+
+/* ---------------------------------------------------------------- events */
+
+typedef struct gpuk_event gpuk_event;
+
+GPUK_API gpuk_status gpuk_event_create(gpuk_device *device, gpuk_event **event);
+GPUK_API gpuk_status gpuk_event_destroy(gpuk_event *event);
+/* Marks the point after all work enqueued on stream so far. */
+GPUK_API gpuk_status gpuk_event_record(gpuk_event *event, gpuk_stream *stream);
+/* Blocks the host until the recorded point is reached. */
+GPUK_API gpuk_status gpuk_event_synchronize(gpuk_event *event);
+/* Makes later work on stream wait for the event (recorded on any stream of the
+ * same device) without blocking the host. */
+GPUK_API gpuk_status gpuk_stream_wait_event(gpuk_stream *stream, gpuk_event *event);
+/* Milliseconds between two recorded, completed events of one device. Waits for
+ * end to complete. Timed on the device where the backend allows (CUDA events,
+ * OpenCL profiling counters), else on the host's monotonic clock. */
+GPUK_API gpuk_status gpuk_event_elapsed_ms(gpuk_event *start, gpuk_event *end, double *ms);
+
+/* ---------------------------------------------------------------- kernels */
+
+typedef enum gpuk_source_language {
+  GPUK_SOURCE_OPENCL_C = 0, /* the portable OpenCL C subset; runs on OpenCL and CUDA */
+  GPUK_SOURCE_CUDA = 1      /* native CUDA C (kernels declared extern "C" __global__) */
+} gpuk_source_language;
+
+typedef struct gpuk_program gpuk_program;
+typedef struct gpuk_kernel gpuk_kernel;
+
+/* Compiles source for the device. options are passed to the compiler ("-DN=4",
+ * "-cl-fast-relaxed-math"; NVRTC options on CUDA). On a compile error returns
+ * GPUK_ERROR_BUILD; the full compiler log is in gpuk_last_error() and
+ * gpuk_last_build_log(). Binaries are cached on disk (GPUK_CACHE_DIR,
+ * GPUK_NO_CACHE=1 to disable). The CPU device builds no user source
+ * (GPUK_ERROR_UNSUPPORTED). */
+GPUK_API gpuk_status gpuk_program_build(gpuk_device *device, const char *source,
+                                        gpuk_source_language language, const char *options,
+                                        gpuk_program **program);
+GPUK_API gpuk_status gpuk_program_destroy(gpuk_program *program);
+
+/* The compiler log of the last gpuk_program_build() on this thread, failed or not
+ * (warnings included). Never NULL. */
+GPUK_API const char *gpuk_last_build_log(void);
+
+/* Looks up a kernel function of a built program. Its parameter list is read from
+ * the source so that launches can be checked argument by argument. */
+GPUK_API gpuk_status gpuk_kernel_create(gpuk_program *program, const char *name,
+                                        gpuk_kernel **kernel);
+GPUK_API gpuk_status gpuk_kernel_destroy(gpuk_kernel *kernel);
+/* Number of parameters the kernel declares. */
+GPUK_API gpuk_status gpuk_kernel_arg_count(const gpuk_kernel *kernel, size_t *count);
+
+typedef enum gpuk_arg_type {
+  GPUK_ARG_BUFFER = 0, /* a gpuk_buffer* for a __global pointer parameter */
+  GPUK_ARG_INT32,
+  GPUK_ARG_UINT32,
+  GPUK_ARG_INT64,
+  GPUK_ARG_UINT64,
+  GPUK_ARG_FLOAT,
+  GPUK_ARG_DOUBLE,
+  GPUK_ARG_LOCAL /* bytes of __local memory for a __local pointer parameter (OpenCL) */
+} gpuk_arg_type;
+
+typedef struct gpuk_arg {
+  gpuk_arg_type type;
+  union {
+    gpuk_buffer *buffer;
+    int32_t i32;
+    uint32_t u32;
+    int64_t i64;
+    uint64_t u64;
+    float f32;
+    double f64;
+    size_t local_bytes;
+  } value;
+} gpuk_arg;
+
+static inline gpuk_arg gpuk_arg_buffer(gpuk_buffer *b) { gpuk_arg a; a.type = GPUK_ARG_BUFFER; a.value.buffer = b; return a; }
+static inline gpuk_arg gpuk_arg_i32(int32_t v) { gpuk_arg a; a.type = GPUK_ARG_INT32; a.value.i32 = v; return a; }
+static inline gpuk_arg gpuk_arg_u32(uint32_t v) { gpuk_arg a; a.type = GPUK_ARG_UINT32; a.value.u32 = v; return a; }
+static inline gpuk_arg gpuk_arg_i64(int64_t v) { gpuk_arg a; a.type = GPUK_ARG_INT64; a.value.i64 = v; return a; }
+static inline gpuk_arg gpuk_arg_u64(uint64_t v) { gpuk_arg a; a.type = GPUK_ARG_UINT64; a.value.u64 = v; return a; }
+static inline gpuk_arg gpuk_arg_f32(float v) { gpuk_arg a; a.type = GPUK_ARG_FLOAT; a.value.f32 = v; return a; }
+static inline gpuk_arg gpuk_arg_f64(double v) { gpuk_arg a; a.type = GPUK_ARG_DOUBLE; a.value.f64 = v; return a; }
+static inline gpuk_arg gpuk_arg_local(size_t bytes) { gpuk_arg a; a.type = GPUK_ARG_LOCAL; a.value.local_bytes = bytes; return a; }
+
+/* Enqueues a launch over a dims-dimensional (1..3) range of global[d] work-items
+ * in work-groups of local[d] (OpenCL semantics: get_global_id(d) < global[d]).
+ * local may be NULL to let the library choose; when given, each global[d] must
+ * be a multiple of local[d] and the group must fit the device's limits.
+ * The arguments are checked against the kernel's parameters before launch. */
+GPUK_API gpuk_status gpuk_kernel_launch(gpuk_stream *stream, gpuk_kernel *kernel, unsigned dims,
+                                        const size_t *global, const size_t *local, size_t nargs,
+                                        const gpuk_arg *args);
+
+/* Process-wide counters of the compiled-kernel disk cache (GPUK_CACHE_DIR,
+ * default $XDG_CACHE_HOME/gpuk or ~/.cache/gpuk; GPUK_NO_CACHE=1 turns it off). */
+typedef struct gpuk_cache_stats {
+  unsigned long hits;     /* binaries loaded from disk */
+  unsigned long misses;   /* lookups with no entry */
+  unsigned long corrupt;  /* entries found damaged or foreign, rebuilt */
+  unsigned long rejected; /* entries the driver refused to load, rebuilt */
+  unsigned long stores;   /* binaries written */
+} gpuk_cache_stats;
+
+GPUK_API gpuk_status gpuk_cache_get_stats(gpuk_cache_stats *stats);
+
+/* ---------------------------------------------------------------- built-in vector ops */
+
+/* BabelStream's operations on float vectors of n elements, on any device, enqueued
+ * on stream (NULL: default stream, blocking). Buffers must hold n floats.
+ *   copy:  c[i] = a[i]
+ *   scale: b[i] = scalar * c[i]
+ *   add:   c[i] = a[i] + b[i]
+ *   triad: a[i] = b[i] + scalar * c[i]
+ *   dot:   *result = sum a[i] * b[i]  (blocking: waits for the stream) */
+GPUK_API gpuk_status gpuk_vec_copy_f32(gpuk_stream *stream, const gpuk_buffer *a, gpuk_buffer *c,
+                                       size_t n);
+GPUK_API gpuk_status gpuk_vec_scale_f32(gpuk_stream *stream, const gpuk_buffer *c, gpuk_buffer *b,
+                                        float scalar, size_t n);
+GPUK_API gpuk_status gpuk_vec_add_f32(gpuk_stream *stream, const gpuk_buffer *a,
+                                      const gpuk_buffer *b, gpuk_buffer *c, size_t n);
+GPUK_API gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b,
+                                        const gpuk_buffer *c, gpuk_buffer *a, float scalar,
+                                        size_t n);
+GPUK_API gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a,
+                                      const gpuk_buffer *b, size_t n, double *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GPUK_GPUK_H */

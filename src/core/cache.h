@@ -1,0 +1,23 @@
+/* The on-disk cache of compiled kernels (GPUK_CACHE_DIR, GPUK_NO_CACHE). */
+#ifndef GPUK_CORE_CACHE_H
+#define GPUK_CORE_CACHE_H
+
+#include <stddef.h>
+
+/* Looks up the binary stored under key (the full text of everything the binary
+ * depends on: backend, device, driver and compiler versions, library version,
+ * options, source). Returns 1 and a malloc'd copy on a hit; 0 on a miss, when
+ * caching is off, or when the entry is damaged (counted as corrupt). */
+int gpuk__cache_load(const char *key, void **data, size_t *size);
+
+/* Stores a binary under key: written to a temporary file and renamed, so readers
+ * never see half an entry. Failures are ignored: the cache is an optimisation. */
+void gpuk__cache_store(const char *key, const void *data, size_t size);
+
+/* Records that a loaded entry was rejected by the driver (and will be rebuilt). */
+void gpuk__cache_note_rejected(void);
+
+/* Builds a cache key: "part0\n--\npart1\n--\n..." from n strings. malloc'd. */
+char *gpuk__cache_key(size_t n, const char *const *parts);
+
+#endif

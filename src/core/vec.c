@@ -1,0 +1,163 @@
+/* The built-in vector operations (gpuk_vec_*): argument checks, then either the
+ * backend's native op (CPU) or the shared kernels/stream.cl kernels (GPUs). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "builtin.h"
+#include "handles.h"
+
+/* Launch shape of the stream kernels on a device. */
+typedef struct vec_shape {
+  size_t wg;     /* work-group size, also passed as -DGPUK_WG */
+  size_t groups; /* number of work-groups (grid-stride beyond that) */
+  char options[32];
+} vec_shape;
+
+static vec_shape shape_for(const gpuk_device *device, size_t n) {
+  vec_shape s;
+  s.wg = device->entry.info.max_work_group_size < 256 ? device->entry.info.max_work_group_size
+                                                      : 256;
+  /* Enough groups to fill every compute unit several times over; more only adds
+   * scheduling cost since each work-item loops. */
+  size_t max_groups = (size_t)device->entry.info.compute_units * 16;
+  if (max_groups < 1) max_groups = 1;
+  size_t needed = (n + s.wg - 1) / s.wg;
+  s.groups = needed < max_groups ? needed : max_groups;
+  if (s.groups == 0) s.groups = 1;
+  snprintf(s.options, sizeof s.options, "-DGPUK_WG=%zu", s.wg);
+  return s;
+}
+
+static gpuk_status check_vector(const gpuk_buffer *b, const char *arg, const gpuk_device *device,
+                                size_t n) {
+  gpuk_status st = gpuk__check_object(b, GPUK__MAGIC_BUFFER, arg);
+  if (!st && device) st = gpuk__check_same_device(device, b, arg);
+  if (st) return st;
+  if (n > b->size / sizeof(float))
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_RANGE,
+                           "%s holds %zu floats (%zu bytes); %zu needed", arg,
+                           b->size / sizeof(float), b->size, n);
+  return GPUK_SUCCESS;
+}
+
+/* Checks up to three vectors and resolves the stream against the first's device. */
+static gpuk_status prepare(gpuk_stream *stream, size_t n, const gpuk_buffer *x, const char *xn,
+                           const gpuk_buffer *y, const char *yn, const gpuk_buffer *z,
+                           const char *zn, gpuk_stream **s, int *blocking) {
+  gpuk_status st = check_vector(x, xn, NULL, n);
+  if (st) return st;
+  gpuk_device *d = x->obj.device;
+  if (y && (st = check_vector(y, yn, d, n))) return st;
+  if (z && (st = check_vector(z, zn, d, n))) return st;
+  return gpuk__resolve_stream(stream, d, s, blocking);
+}
+
+static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, size_t n,
+                                        size_t nargs, gpuk_arg *args) {
+  gpuk_device *d = s->obj.device;
+  if (!d->ops->kernel_launch) return gpuk__unsupported(d, name);
+  vec_shape shape = shape_for(d, n);
+  gpuk_kernel *k;
+  gpuk_status st = gpuk__builtin_kernel(d, "stream.cl", shape.options, name, &k);
+  if (st) return st;
+  size_t global = shape.groups * shape.wg;
+  return d->ops->kernel_launch(s, k, 1, &global, &shape.wg, nargs, args);
+}
+
+gpuk_status gpuk_vec_copy_f32(gpuk_stream *stream, const gpuk_buffer *a, gpuk_buffer *c,
+                              size_t n) {
+  gpuk__clear_error();
+  gpuk_stream *s;
+  int blocking;
+  gpuk_status st = prepare(stream, n, a, "a", c, "c", NULL, NULL, &s, &blocking);
+  if (st || n == 0) return st;
+  const gpuk_backend_ops *ops = s->obj.device->ops;
+  if (ops->vec_copy_f32) return gpuk__finish(s, blocking, ops->vec_copy_f32(s, a, c, n));
+  gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer(c), gpuk_arg_u64(n)};
+  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_copy", n, 3, args));
+}
+
+gpuk_status gpuk_vec_scale_f32(gpuk_stream *stream, const gpuk_buffer *c, gpuk_buffer *b,
+                               float scalar, size_t n) {
+  gpuk__clear_error();
+  gpuk_stream *s;
+  int blocking;
+  gpuk_status st = prepare(stream, n, c, "c", b, "b", NULL, NULL, &s, &blocking);
+  if (st || n == 0) return st;
+  const gpuk_backend_ops *ops = s->obj.device->ops;
+  if (ops->vec_scale_f32) return gpuk__finish(s, blocking, ops->vec_scale_f32(s, c, b, scalar, n));
+  gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)c), gpuk_arg_buffer(b), gpuk_arg_f32(scalar),
+                     gpuk_arg_u64(n)};
+  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_scale", n, 4, args));
+}
+
+gpuk_status gpuk_vec_add_f32(gpuk_stream *stream, const gpuk_buffer *a, const gpuk_buffer *b,
+                             gpuk_buffer *c, size_t n) {
+  gpuk__clear_error();
+  gpuk_stream *s;
+  int blocking;
+  gpuk_status st = prepare(stream, n, a, "a", b, "b", c, "c", &s, &blocking);
+  if (st || n == 0) return st;
+  const gpuk_backend_ops *ops = s->obj.device->ops;
+  if (ops->vec_add_f32) return gpuk__finish(s, blocking, ops->vec_add_f32(s, a, b, c, n));
+  gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer((gpuk_buffer *)b),
+                     gpuk_arg_buffer(c), gpuk_arg_u64(n)};
+  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_add", n, 4, args));
+}
+
+gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const gpuk_buffer *c,
+                               gpuk_buffer *a, float scalar, size_t n) {
+  gpuk__clear_error();
+  gpuk_stream *s;
+  int blocking;
+  gpuk_status st = prepare(stream, n, b, "b", c, "c", a, "a", &s, &blocking);
+  if (st || n == 0) return st;
+  const gpuk_backend_ops *ops = s->obj.device->ops;
+  if (ops->vec_triad_f32)
+    return gpuk__finish(s, blocking, ops->vec_triad_f32(s, b, c, a, scalar, n));
+  gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)b), gpuk_arg_buffer((gpuk_buffer *)c),
+                     gpuk_arg_buffer(a), gpuk_arg_f32(scalar), gpuk_arg_u64(n)};
+  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_triad", n, 5, args));
+}
+
+/* GPU dot: one partial per work-group into a scratch buffer, summed on the host
+ * in double after the stream has finished. */
+static gpuk_status dot_with_kernel(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b,
+                                   size_t n, double *result) {
+  gpuk_device *d = s->obj.device;
+  vec_shape shape = shape_for(d, n);
+  gpuk_buffer *partial = NULL;
+  float *host = malloc(shape.groups * sizeof *host);
+  if (!host) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate dot partials");
+  gpuk_status st = gpuk_buffer_create(d, shape.groups * sizeof(float), GPUK_MEM_READ_WRITE, &partial);
+  if (!st) {
+    gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer((gpuk_buffer *)b),
+                       gpuk_arg_buffer(partial), gpuk_arg_u64(n)};
+    st = launch_stream_kernel(s, "gpuk_dot", n, 4, args);
+  }
+  if (!st) st = d->ops->buffer_read(s, partial, 0, shape.groups * sizeof(float), host);
+  if (!st) st = d->ops->stream_synchronize(s);
+  if (!st) {
+    double sum = 0.0;
+    for (size_t g = 0; g < shape.groups; g++) sum += host[g];
+    *result = sum;
+  }
+  if (partial) gpuk__buffer_release(partial);
+  free(host);
+  return st;
+}
+
+gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a, const gpuk_buffer *b,
+                             size_t n, double *result) {
+  gpuk__clear_error();
+  gpuk_stream *s;
+  int blocking;
+  gpuk_status st = prepare(stream, n, a, "a", b, "b", NULL, NULL, &s, &blocking);
+  if (st) return st;
+  if (!result) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "result is NULL");
+  *result = 0.0;
+  if (n == 0) return GPUK_SUCCESS;
+  const gpuk_backend_ops *ops = s->obj.device->ops;
+  if (ops->vec_dot_f32) return ops->vec_dot_f32(s, a, b, n, result);
+  return dot_with_kernel(s, a, b, n, result);
+}

@@ -1,0 +1,24 @@
+/* Internals shared by the CPU backend's files. */
+#ifndef GPUK_CPU_CPU_H
+#define GPUK_CPU_CPU_H
+
+#include "../core/backend.h"
+
+/* Runs fn over [0, n) split into contiguous chunks across the machine's cores;
+ * chunks are at least `grain` long so small ranges stay on the calling thread. */
+typedef void (*gpuk__cpu_range_fn)(void *ctx, size_t begin, size_t end);
+void gpuk__cpu_parallel_for(size_t n, size_t grain, gpuk__cpu_range_fn fn, void *ctx);
+
+/* Number of threads gpuk__cpu_parallel_for uses at most. */
+unsigned gpuk__cpu_threads(void);
+
+gpuk_status gpuk__cpu_enumerate(gpuk__device_list *list, char *reason, size_t reason_size);
+
+/* Host pointer of a CPU buffer. */
+static inline unsigned char *gpuk__cpu_ptr(const gpuk_buffer *b) { return (unsigned char *)b->impl; }
+
+void gpuk__cpu_fill_memory_ops(gpuk_backend_ops *ops);
+void gpuk__cpu_fill_stream_ops(gpuk_backend_ops *ops);
+void gpuk__cpu_fill_vec_ops(gpuk_backend_ops *ops);
+
+#endif

@@ -1,0 +1,92 @@
+/* CPU buffers are aligned host allocations; transfers are memcpy/memset run
+ * eagerly, split across cores for large sizes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/error.h"
+#include "cpu.h"
+
+/* Below this, one thread copies faster than starting more. */
+#define PARALLEL_COPY_BYTES ((size_t)4 << 20)
+
+static gpuk_status buffer_create(gpuk_buffer *b) {
+  size_t rounded = (b->size + 63) & ~(size_t)63;
+  void *p = rounded >= b->size ? aligned_alloc(64, rounded) : NULL;
+  if (!p)
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate %zu bytes on the CPU device",
+                           b->size);
+  b->impl = p;
+  return GPUK_SUCCESS;
+}
+
+static void buffer_destroy(gpuk_buffer *b) { free(b->impl); }
+
+typedef struct copy_job {
+  unsigned char *dst;
+  const unsigned char *src;
+} copy_job;
+
+static void copy_range(void *ctx, size_t begin, size_t end) {
+  copy_job *j = ctx;
+  memcpy(j->dst + begin, j->src + begin, end - begin);
+}
+
+static void parallel_memcpy(void *dst, const void *src, size_t size) {
+  copy_job j = {dst, src};
+  gpuk__cpu_parallel_for(size, PARALLEL_COPY_BYTES, copy_range, &j);
+}
+
+static gpuk_status buffer_write(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
+                                const void *src) {
+  (void)s;
+  parallel_memcpy(gpuk__cpu_ptr(b) + off, src, size);
+  return GPUK_SUCCESS;
+}
+
+static gpuk_status buffer_read(gpuk_stream *s, const gpuk_buffer *b, size_t off, size_t size,
+                               void *dst) {
+  (void)s;
+  parallel_memcpy(dst, gpuk__cpu_ptr(b) + off, size);
+  return GPUK_SUCCESS;
+}
+
+static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t src_off,
+                               gpuk_buffer *dst, size_t dst_off, size_t size) {
+  (void)s;
+  parallel_memcpy(gpuk__cpu_ptr(dst) + dst_off, gpuk__cpu_ptr(src) + src_off, size);
+  return GPUK_SUCCESS;
+}
+
+typedef struct fill_job {
+  unsigned char *dst;
+  const unsigned char *pattern;
+  size_t pattern_size;
+} fill_job;
+
+static void fill_range(void *ctx, size_t begin, size_t end) {
+  fill_job *j = ctx;
+  for (size_t i = begin; i < end; i++)
+    memcpy(j->dst + i * j->pattern_size, j->pattern, j->pattern_size);
+}
+
+static gpuk_status buffer_fill(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
+                               const void *pattern, size_t pattern_size) {
+  (void)s;
+  unsigned char *dst = gpuk__cpu_ptr(b) + off;
+  if (pattern_size == 1) {
+    memset(dst, *(const unsigned char *)pattern, size);
+    return GPUK_SUCCESS;
+  }
+  fill_job j = {dst, pattern, pattern_size};
+  gpuk__cpu_parallel_for(size / pattern_size, PARALLEL_COPY_BYTES / pattern_size, fill_range, &j);
+  return GPUK_SUCCESS;
+}
+
+void gpuk__cpu_fill_memory_ops(gpuk_backend_ops *ops) {
+  ops->buffer_create = buffer_create;
+  ops->buffer_destroy = buffer_destroy;
+  ops->buffer_write = buffer_write;
+  ops->buffer_read = buffer_read;
+  ops->buffer_copy = buffer_copy;
+  ops->buffer_fill = buffer_fill;
+}

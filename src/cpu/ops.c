@@ -1,0 +1,32 @@
+/* The CPU backend's ops table: always compiled, always available. */
+#include "cpu.h"
+
+static gpuk_status device_open(gpuk_device *d) {
+  d->impl = d; /* no state beyond the handle; non-NULL marks it open */
+  return GPUK_SUCCESS;
+}
+
+static void device_close(gpuk_device *d) { (void)d; }
+
+static gpuk_backend_ops make_ops(void) {
+  gpuk_backend_ops ops = {0};
+  ops.backend = GPUK_BACKEND_CPU;
+  ops.name = "cpu";
+  ops.enumerate = gpuk__cpu_enumerate;
+  ops.device_open = device_open;
+  ops.device_close = device_close;
+  gpuk__cpu_fill_memory_ops(&ops);
+  gpuk__cpu_fill_stream_ops(&ops);
+  gpuk__cpu_fill_vec_ops(&ops);
+  return ops;
+}
+
+const gpuk_backend_ops *gpuk__cpu_ops(void) {
+  static gpuk_backend_ops ops;
+  static int ready;
+  if (!ready) { /* only called from the registry's pthread_once */
+    ops = make_ops();
+    ready = 1;
+  }
+  return &ops;
+}
