@@ -40,17 +40,25 @@ static gpuk_status check_vector(const gpuk_buffer *b, const char *arg, const gpu
   return GPUK_SUCCESS;
 }
 
-/* Checks up to three vectors and resolves the stream against the first's device. */
-static gpuk_status prepare(gpuk_stream *stream, size_t n, const gpuk_buffer *x, const char *xn,
-                           const gpuk_buffer *y, const char *yn, const gpuk_buffer *z,
-                           const char *zn, gpuk_stream **s, int *blocking) {
-  gpuk_status st = check_vector(x, xn, NULL, n);
+typedef struct named_vector {
+  const gpuk_buffer *buffer;
+  const char *name;
+} named_vector;
+
+/* Checks count vectors and resolves the stream against the first's device. */
+static gpuk_status prepare(gpuk_stream *stream, size_t n, size_t count, const named_vector *v,
+                           gpuk_stream **s, int *blocking) {
+  gpuk_status st = check_vector(v[0].buffer, v[0].name, NULL, n);
   if (st) return st;
-  gpuk_device *d = x->obj.device;
-  if (y && (st = check_vector(y, yn, d, n))) return st;
-  if (z && (st = check_vector(z, zn, d, n))) return st;
+  gpuk_device *d = v[0].buffer->obj.device;
+  for (size_t i = 1; i < count; i++)
+    if ((st = check_vector(v[i].buffer, v[i].name, d, n))) return st;
   return gpuk__resolve_stream(stream, d, s, blocking);
 }
+
+#define PREPARE(...)                                                                  \
+  prepare(stream, n, sizeof((named_vector[]){__VA_ARGS__}) / sizeof(named_vector), \
+          (named_vector[]){__VA_ARGS__}, &s, &blocking)
 
 static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, size_t n,
                                         size_t nargs, gpuk_arg *args) {
@@ -69,7 +77,7 @@ gpuk_status gpuk_vec_copy_f32(gpuk_stream *stream, const gpuk_buffer *a, gpuk_bu
   gpuk__clear_error();
   gpuk_stream *s;
   int blocking;
-  gpuk_status st = prepare(stream, n, a, "a", c, "c", NULL, NULL, &s, &blocking);
+  gpuk_status st = PREPARE({a, "a"}, {c, "c"});
   if (st || n == 0) return st;
   const gpuk_backend_ops *ops = s->obj.device->ops;
   if (ops->vec_copy_f32) return gpuk__finish(s, blocking, ops->vec_copy_f32(s, a, c, n));
@@ -82,7 +90,7 @@ gpuk_status gpuk_vec_scale_f32(gpuk_stream *stream, const gpuk_buffer *c, gpuk_b
   gpuk__clear_error();
   gpuk_stream *s;
   int blocking;
-  gpuk_status st = prepare(stream, n, c, "c", b, "b", NULL, NULL, &s, &blocking);
+  gpuk_status st = PREPARE({c, "c"}, {b, "b"});
   if (st || n == 0) return st;
   const gpuk_backend_ops *ops = s->obj.device->ops;
   if (ops->vec_scale_f32) return gpuk__finish(s, blocking, ops->vec_scale_f32(s, c, b, scalar, n));
@@ -96,7 +104,7 @@ gpuk_status gpuk_vec_add_f32(gpuk_stream *stream, const gpuk_buffer *a, const gp
   gpuk__clear_error();
   gpuk_stream *s;
   int blocking;
-  gpuk_status st = prepare(stream, n, a, "a", b, "b", c, "c", &s, &blocking);
+  gpuk_status st = PREPARE({a, "a"}, {b, "b"}, {c, "c"});
   if (st || n == 0) return st;
   const gpuk_backend_ops *ops = s->obj.device->ops;
   if (ops->vec_add_f32) return gpuk__finish(s, blocking, ops->vec_add_f32(s, a, b, c, n));
@@ -110,7 +118,7 @@ gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const 
   gpuk__clear_error();
   gpuk_stream *s;
   int blocking;
-  gpuk_status st = prepare(stream, n, b, "b", c, "c", a, "a", &s, &blocking);
+  gpuk_status st = PREPARE({b, "b"}, {c, "c"}, {a, "a"});
   if (st || n == 0) return st;
   const gpuk_backend_ops *ops = s->obj.device->ops;
   if (ops->vec_triad_f32)
@@ -152,7 +160,7 @@ gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a, const gp
   gpuk__clear_error();
   gpuk_stream *s;
   int blocking;
-  gpuk_status st = prepare(stream, n, a, "a", b, "b", NULL, NULL, &s, &blocking);
+  gpuk_status st = PREPARE({a, "a"}, {b, "b"});
   if (st) return st;
   if (!result) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "result is NULL");
   *result = 0.0;

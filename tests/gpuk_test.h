@@ -1,0 +1,84 @@
+// Shared test helpers: the list of present devices, a fixture that opens one,
+// status assertions that also check the message, and float64 references.
+#pragma once
+
+#include <gpuk/gpuk.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+// Every device present, by selector ("cpu", "opencl:0:0", "cuda:0").
+inline std::vector<std::string> AllDeviceSelectors() {
+  std::vector<std::string> out;
+  size_t count = 0;
+  if (gpuk_device_count(&count) != GPUK_SUCCESS) return out;
+  for (size_t i = 0; i < count; i++) {
+    gpuk_device_info info;
+    if (gpuk_device_get_info_by_index(i, &info) == GPUK_SUCCESS) out.push_back(info.selector);
+  }
+  return out;
+}
+
+inline std::string SelectorTestName(const testing::TestParamInfo<std::string> &info) {
+  std::string s = info.param;
+  for (char &c : s)
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
+
+#define GPUK_ASSERT_OK(expr)                                                        \
+  do {                                                                              \
+    gpuk_status gpuk_st_ = (expr);                                                  \
+    ASSERT_EQ(gpuk_st_, GPUK_SUCCESS) << #expr << ": " << gpuk_status_name(gpuk_st_) \
+                                      << ": " << gpuk_last_error();                 \
+  } while (0)
+
+#define GPUK_EXPECT_OK(expr)                                                        \
+  do {                                                                              \
+    gpuk_status gpuk_st_ = (expr);                                                  \
+    EXPECT_EQ(gpuk_st_, GPUK_SUCCESS) << #expr << ": " << gpuk_status_name(gpuk_st_) \
+                                      << ": " << gpuk_last_error();                 \
+  } while (0)
+
+// Expects a status and a message containing `words`.
+#define GPUK_EXPECT_ERROR(expr, status, words)                                       \
+  do {                                                                               \
+    gpuk_status gpuk_st_ = (expr);                                                   \
+    EXPECT_EQ(gpuk_st_, status) << #expr << ": got " << gpuk_status_name(gpuk_st_)   \
+                                << ": " << gpuk_last_error();                        \
+    EXPECT_NE(std::string(gpuk_last_error()).find(words), std::string::npos)         \
+        << #expr << ": message '" << gpuk_last_error() << "' lacks '" << words << "'"; \
+  } while (0)
+
+// Opens the device named by the test parameter for each test.
+class DeviceTest : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    GPUK_ASSERT_OK(gpuk_device_open(GetParam().c_str(), &device_));
+    GPUK_ASSERT_OK(gpuk_device_get_info(device_, &info_));
+  }
+  void TearDown() override { EXPECT_EQ(gpuk_device_close(device_), GPUK_SUCCESS); }
+
+  bool IsCpuBackend() const { return info_.backend == GPUK_BACKEND_CPU; }
+
+  gpuk_device *device_ = nullptr;
+  gpuk_device_info info_{};
+};
+
+#define GPUK_INSTANTIATE_ON_ALL_DEVICES(fixture) \
+  INSTANTIATE_TEST_SUITE_P(AllDevices, fixture, testing::ValuesIn(AllDeviceSelectors()), \
+                           SelectorTestName)
+
+// Fresh random floats in [-1, 1) from a seed that differs per run.
+inline std::vector<float> RandomFloats(size_t n) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (auto &x : v) x = dist(rng);
+  return v;
+}
+
+// A value no correct kernel writes: an unwritten element stands out.
+constexpr float kPoison = -12345.678f;
