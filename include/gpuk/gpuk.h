@@ -127,6 +127,7 @@ typedef struct gpuk_device_info {
   unsigned compute_units;       /* cores, SMs or OpenCL compute units */
   unsigned clock_mhz;           /* maximum clock; 0 when unknown */
   uint64_t global_mem_bytes;
+  uint64_t max_alloc_bytes;     /* largest single buffer */
   uint64_t local_mem_bytes;     /* shared/local memory per work-group */
   uint64_t l2_cache_bytes;      /* 0 when unknown */
   size_t max_work_group_size;   /* threads per block */

@@ -21,6 +21,11 @@ gpuk_status gpuk_buffer_create(gpuk_device *device, size_t size, gpuk_mem_flags 
                            "size %zu bytes exceeds the device's %llu bytes of memory (%s)", size,
                            (unsigned long long)device->entry.info.global_mem_bytes,
                            device->entry.info.name);
+  if (size > device->entry.info.max_alloc_bytes)
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY,
+                           "size %zu bytes exceeds the device's largest allocation, %llu bytes (%s)",
+                           size, (unsigned long long)device->entry.info.max_alloc_bytes,
+                           device->entry.info.name);
   gpuk_buffer *b = gpuk__new_child(device, sizeof *b, GPUK__MAGIC_BUFFER);
   if (!b) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate a buffer handle");
   b->size = size;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "error.h"
 
 static const char file_magic[8] = {'G', 'P', 'U', 'K', 'C', 'C', '0', '1'};
@@ -128,7 +129,7 @@ void gpuk__cache_store(const char *key, const void *data, size_t size) {
 
 void gpuk__cache_note_rejected(void) { atomic_fetch_add(&stat_rejected, 1); }
 
-char *gpuk__cache_key(size_t n, const char *const *parts) {
+static char *join_key(size_t n, const char *const *parts) {
   size_t total = 1;
   for (size_t i = 0; i < n; i++) total += strlen(parts[i] ? parts[i] : "") + 4;
   char *key = malloc(total);
@@ -144,6 +145,20 @@ char *gpuk__cache_key(size_t n, const char *const *parts) {
   }
   key[at] = '\0';
   return key;
+}
+
+char *gpuk__program_cache_key(const gpuk_program *p, const char *options,
+                              const char *compiler) {
+  const gpuk_device_info *info = &p->obj.device->entry.info;
+  const char *parts[] = {"libgpuk " GPUK_VERSION_STRING,
+                         gpuk_backend_name(info->backend),
+                         info->name,
+                         info->driver_version,
+                         compiler,
+                         p->language == GPUK_SOURCE_CUDA ? "cuda" : "opencl-c",
+                         options,
+                         p->source};
+  return join_key(sizeof parts / sizeof parts[0], parts);
 }
 
 gpuk_status gpuk_cache_get_stats(gpuk_cache_stats *stats) {

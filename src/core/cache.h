@@ -17,7 +17,12 @@ void gpuk__cache_store(const char *key, const void *data, size_t size);
 /* Records that a loaded entry was rejected by the driver (and will be rebuilt). */
 void gpuk__cache_note_rejected(void);
 
-/* Builds a cache key: "part0\n--\npart1\n--\n..." from n strings. malloc'd. */
-char *gpuk__cache_key(size_t n, const char *const *parts);
+struct gpuk_program;
+
+/* The cache key of a program: library version, backend, device name, driver
+ * version, the backend's compiler identity (e.g. NVRTC version and arch), the
+ * options and the source. malloc'd; NULL when out of memory. */
+char *gpuk__program_cache_key(const struct gpuk_program *program, const char *options,
+                              const char *compiler);
 
 #endif

@@ -62,6 +62,7 @@ gpuk_status gpuk__cpu_enumerate(gpuk__device_list *list, char *reason, size_t re
   info->clock_mhz = clock_mhz();
   info->global_mem_bytes =
       (uint64_t)sysconf_or(_SC_PHYS_PAGES, 0) * (uint64_t)sysconf_or(_SC_PAGESIZE, 4096);
+  info->max_alloc_bytes = info->global_mem_bytes;
 #ifdef _SC_LEVEL1_DCACHE_SIZE
   info->local_mem_bytes = (uint64_t)sysconf_or(_SC_LEVEL1_DCACHE_SIZE, 32768);
   info->l2_cache_bytes = (uint64_t)sysconf_or(_SC_LEVEL2_CACHE_SIZE, 0);
