@@ -13,8 +13,9 @@ __kernel void fill_index(__global float *out, const uint width, float scale, ulo
   if (i < total) out[i] = scale * (float)i;
 }
 
-kernel void scaled_copy(__global const float * restrict in, __global float *out, double f,
-                        int offset, long unused, __local float *scratch) {
+__kernel void scaled_copy(__global const float * restrict in, __global float *out, double f,
+                          int offset, long unused) {
+  __local float scratch[64];
   size_t i = get_global_id(0);
   scratch[get_local_id(0)] = in[i];
   barrier(CLK_LOCAL_MEM_FENCE);
@@ -24,6 +25,16 @@ kernel void scaled_copy(__global const float * restrict in, __global float *out,
 __kernel void odd_types(__global float *out, short s) { out[0] = s; }
 
 __kernel void empty(void) {}
+)CL";
+
+// __local pointer parameters exist in OpenCL only.
+static const char *kLocalParamSource = R"CL(
+__kernel void reverse_block(__global float *x, __local float *scratch) {
+  size_t l = get_local_id(0), n = get_local_size(0), base = get_group_id(0) * n;
+  scratch[l] = x[base + l];
+  barrier(CLK_LOCAL_MEM_FENCE);
+  x[base + l] = scratch[n - 1 - l];
+}
 )CL";
 
 class Kernels : public DeviceTest {
@@ -82,14 +93,44 @@ TEST_P(Kernels, ExplicitBlockLocalMemoryAndEveryScalarType) {
   GPUK_ASSERT_OK(gpuk_buffer_create(device_, (n + 3) * 4, GPUK_MEM_READ_WRITE, &dout));
   GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, din, 0, n * 4, in.data()));
   size_t global = n, local = 64;
-  gpuk_arg args[] = {gpuk_arg_buffer(din),  gpuk_arg_buffer(dout),       gpuk_arg_f64(-2.0),
-                     gpuk_arg_i32(3),       gpuk_arg_i64(-1),            gpuk_arg_local(64 * 4)};
-  GPUK_ASSERT_OK(gpuk_kernel_launch(nullptr, k, 1, &global, &local, 6, args));
+  gpuk_arg args[] = {gpuk_arg_buffer(din), gpuk_arg_buffer(dout), gpuk_arg_f64(-2.0),
+                     gpuk_arg_i32(3), gpuk_arg_i64(-1)};
+  GPUK_ASSERT_OK(gpuk_kernel_launch(nullptr, k, 1, &global, &local, 5, args));
   GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, dout, 0, (n + 3) * 4, got.data()));
   for (size_t i = 0; i < n; i++) ASSERT_EQ(got[i + 3], -2.0f * in[i]) << i;
   GPUK_EXPECT_OK(gpuk_kernel_destroy(k));
   GPUK_EXPECT_OK(gpuk_buffer_destroy(din));
   GPUK_EXPECT_OK(gpuk_buffer_destroy(dout));
+}
+
+TEST_P(Kernels, LocalMemoryParameter) {
+  gpuk_program *p = nullptr;
+  if (info_.backend == GPUK_BACKEND_CUDA) {
+    GPUK_EXPECT_ERROR(gpuk_program_build(device_, kLocalParamSource, GPUK_SOURCE_OPENCL_C, "", &p),
+                      GPUK_ERROR_BUILD, "scratch");
+    GTEST_SKIP() << "__local pointer parameters have no CUDA equivalent";
+  }
+  GPUK_ASSERT_OK(gpuk_program_build(device_, kLocalParamSource, GPUK_SOURCE_OPENCL_C, "", &p));
+  gpuk_kernel *k;
+  GPUK_ASSERT_OK(gpuk_kernel_create(p, "reverse_block", &k));
+  const size_t n = 96, block = 32;
+  std::vector<float> in = RandomFloats(n), got(n);
+  gpuk_buffer *b;
+  GPUK_ASSERT_OK(gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &b));
+  GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, b, 0, n * 4, in.data()));
+  gpuk_arg args[] = {gpuk_arg_buffer(b), gpuk_arg_local(block * 4)};
+  GPUK_ASSERT_OK(gpuk_kernel_launch(nullptr, k, 1, &n, &block, 2, args));
+  GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, b, 0, n * 4, got.data()));
+  for (size_t i = 0; i < n; i++) EXPECT_EQ(got[i], in[(i / block) * block + block - 1 - i % block]);
+  gpuk_arg zero_local[] = {gpuk_arg_buffer(b), gpuk_arg_local(0)};
+  GPUK_EXPECT_ERROR(gpuk_kernel_launch(nullptr, k, 1, &n, &block, 2, zero_local),
+                    GPUK_ERROR_INVALID_ARGUMENT, "local memory size is 0");
+  gpuk_arg local_for_buffer[] = {gpuk_arg_local(16), gpuk_arg_local(16)};
+  GPUK_EXPECT_ERROR(gpuk_kernel_launch(nullptr, k, 1, &n, &block, 2, local_for_buffer),
+                    GPUK_ERROR_INVALID_ARGUMENT, "needs GPUK_ARG_BUFFER, got GPUK_ARG_LOCAL");
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+  GPUK_EXPECT_OK(gpuk_kernel_destroy(k));
+  GPUK_EXPECT_OK(gpuk_program_destroy(p));
 }
 
 TEST_P(Kernels, ArgumentMismatchesAreCaughtBeforeLaunch) {

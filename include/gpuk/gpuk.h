@@ -313,6 +313,15 @@ GPUK_API gpuk_status gpuk_kernel_launch(gpuk_stream *stream, gpuk_kernel *kernel
                                         const size_t *global, const size_t *local, size_t nargs,
                                         const gpuk_arg *args);
 
+/* Compiles source with NVRTC for a CUDA architecture (arch such as "sm_90")
+ * without needing a GPU or a driver: a way to check kernels on machines with
+ * only the CUDA toolkit. Portable OpenCL C gets the same prelude as on a CUDA
+ * device. GPUK_ERROR_BUILD with the log (gpuk_last_build_log()) on failure;
+ * GPUK_ERROR_BACKEND_UNAVAILABLE when the CUDA backend is not compiled in or
+ * NVRTC cannot be loaded. */
+GPUK_API gpuk_status gpuk_cuda_compile_check(const char *source, gpuk_source_language language,
+                                             const char *arch, const char *options);
+
 /* Process-wide counters of the compiled-kernel disk cache (GPUK_CACHE_DIR,
  * default $XDG_CACHE_HOME/gpuk or ~/.cache/gpuk; GPUK_NO_CACHE=1 turns it off). */
 typedef struct gpuk_cache_stats {

@@ -135,6 +135,11 @@ typedef struct gpuk_backend_ops {
                                const size_t *global, const size_t *local, size_t nargs,
                                const gpuk_arg *args);
 
+  /* Compiles source for a target ("sm_90") without a device, to check it.
+   * *log receives a malloc'd compiler log (may be NULL). CUDA only. */
+  gpuk_status (*compile_check)(const char *source, gpuk_source_language language,
+                               const char *target, const char *options, char **log);
+
   /* Built-in BabelStream vector ops (see gpuk_vec_* in gpuk.h). Sizes checked. */
   gpuk_status (*vec_copy_f32)(gpuk_stream *s, const gpuk_buffer *a, gpuk_buffer *c, size_t n);
   gpuk_status (*vec_scale_f32)(gpuk_stream *s, const gpuk_buffer *c, gpuk_buffer *b,

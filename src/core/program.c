@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "handles.h"
+#include "registry.h"
 #include "signature.h"
 
 static char *dup_string(const char *s) {
@@ -194,4 +195,31 @@ gpuk_status gpuk_kernel_launch(gpuk_stream *stream, gpuk_kernel *kernel, unsigne
   if (st) return st;
   return gpuk__finish(s, blocking,
                       device->ops->kernel_launch(s, kernel, dims, global, chosen, nargs, args));
+}
+
+gpuk_status gpuk_cuda_compile_check(const char *source, gpuk_source_language language,
+                                    const char *arch, const char *options) {
+  gpuk__clear_error();
+  gpuk__set_build_log(NULL);
+  if (!source || !*source)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "source is NULL or empty");
+  if (language != GPUK_SOURCE_OPENCL_C && language != GPUK_SOURCE_CUDA)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "language %d is not a gpuk_source_language", (int)language);
+  if (!arch || strncmp(arch, "sm_", 3) != 0 || strlen(arch) > 16)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "arch '%s' is not a CUDA architecture such as sm_90",
+                           arch ? arch : "(null)");
+  const gpuk_backend_ops *ops = gpuk__registry_get()->ops[GPUK_BACKEND_CUDA];
+  if (!ops || !ops->compile_check)
+    return gpuk__set_error(GPUK_ERROR_BACKEND_UNAVAILABLE,
+                           "the CUDA backend is not compiled in");
+  char *log = NULL;
+  gpuk_status st = ops->compile_check(source, language, arch, options ? options : "", &log);
+  if (st == GPUK_ERROR_BUILD && log) {
+    gpuk__append_error("\n");
+    gpuk__append_error(log);
+  }
+  gpuk__set_build_log(log);
+  return st;
 }

@@ -1,0 +1,44 @@
+/* Prepended by the CUDA backend to portable OpenCL C sources before NVRTC
+ * compiles them: maps the OpenCL C subset libgpuk's kernels use onto CUDA
+ * (modelled on CLBlast's opencl_to_cuda.h). Kernels must use statically sized
+ * __local arrays (__local pointer parameters have no CUDA equivalent) and the
+ * double-underscore qualifiers: the bare ones (kernel, global, constant) would
+ * break CUDA's own __global__ and __constant__, which expand to attributes
+ * with those names. */
+#define __kernel extern "C" __global__
+#define __global
+#define __local __shared__
+#define __constant const
+#define __private
+#define restrict __restrict__
+#define CLK_LOCAL_MEM_FENCE 1
+#define CLK_GLOBAL_MEM_FENCE 2
+#define barrier(flags) __syncthreads()
+#define mem_fence(flags) __threadfence_block()
+
+typedef unsigned char uchar;
+typedef unsigned short ushort;
+typedef unsigned int uint;
+typedef unsigned long long ulong;
+typedef unsigned long long gpuk_size_t;
+#define size_t gpuk_size_t
+
+static __device__ __forceinline__ size_t get_local_id(uint d) {
+  return d == 0 ? threadIdx.x : d == 1 ? threadIdx.y : d == 2 ? threadIdx.z : 0;
+}
+static __device__ __forceinline__ size_t get_group_id(uint d) {
+  return d == 0 ? blockIdx.x : d == 1 ? blockIdx.y : d == 2 ? blockIdx.z : 0;
+}
+static __device__ __forceinline__ size_t get_local_size(uint d) {
+  return d == 0 ? blockDim.x : d == 1 ? blockDim.y : d == 2 ? blockDim.z : 1;
+}
+static __device__ __forceinline__ size_t get_num_groups(uint d) {
+  return d == 0 ? gridDim.x : d == 1 ? gridDim.y : d == 2 ? gridDim.z : 1;
+}
+static __device__ __forceinline__ size_t get_global_id(uint d) {
+  return get_group_id(d) * get_local_size(d) + get_local_id(d);
+}
+static __device__ __forceinline__ size_t get_global_size(uint d) {
+  return get_num_groups(d) * get_local_size(d);
+}
+static __device__ __forceinline__ float mad(float a, float b, float c) { return fmaf(a, b, c); }

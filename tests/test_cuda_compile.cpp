@@ -1,0 +1,96 @@
+// NVRTC compiles every kernel in kernels/ for sm_80 and sm_90 without a GPU:
+// what CI can check of the CUDA backend on a machine with only the toolkit.
+#include <dirent.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "gpuk_test.h"
+
+static bool CudaCompiledIn() {
+  gpuk_backend_info info;
+  return gpuk_backend_get_info(GPUK_BACKEND_CUDA, &info) == GPUK_SUCCESS && info.compiled_in;
+}
+
+static std::vector<std::string> KernelFiles() {
+  std::vector<std::string> out;
+  std::string dir = std::string(GPUK_SOURCE_DIR) + "/kernels";
+  if (DIR *d = opendir(dir.c_str())) {
+    while (dirent *e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() > 3 && name.substr(name.size() - 3) == ".cl") out.push_back(dir + "/" + name);
+    }
+    closedir(d);
+  }
+  return out;
+}
+
+static std::string ReadFile(const std::string &path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+class CudaCompile : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!CudaCompiledIn()) GTEST_SKIP() << "the CUDA backend is not compiled in";
+  }
+};
+
+TEST_P(CudaCompile, EveryKernelFile) {
+  std::vector<std::string> files = KernelFiles();
+  ASSERT_FALSE(files.empty());
+  for (const std::string &file : files) {
+    std::string src = ReadFile(file);
+    gpuk_status st = gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(),
+                                             "-DGPUK_WG=128");
+    EXPECT_EQ(st, GPUK_SUCCESS) << file << " for " << GetParam() << ": " << gpuk_last_error();
+  }
+}
+
+TEST_P(CudaCompile, NativeCudaAndPortableUserKernels) {
+  const char *native = R"(extern "C" __global__ void axpy(float a, const float *x, float *y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] += a * x[i]; })";
+  GPUK_EXPECT_OK(gpuk_cuda_compile_check(native, GPUK_SOURCE_CUDA, GetParam().c_str(), nullptr));
+  const char *portable = R"(__kernel void k(__global float *x, __constant float *c, uint n) {
+    __local float tile[64];
+    size_t i = get_global_id(0);
+    tile[get_local_id(0)] = i < n ? x[i] : 0.0f;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (i < n) x[i] = mad(tile[get_local_id(0)], c[0], (float)get_group_id(0)); })";
+  GPUK_EXPECT_OK(gpuk_cuda_compile_check(portable, GPUK_SOURCE_OPENCL_C, GetParam().c_str(), ""));
+}
+
+TEST_P(CudaCompile, ErrorsComeWithTheLog) {
+  GPUK_EXPECT_ERROR(gpuk_cuda_compile_check("__kernel void f(void) { not_declared = 1; }",
+                                            GPUK_SOURCE_OPENCL_C, GetParam().c_str(), ""),
+                    GPUK_ERROR_BUILD, "not_declared");
+  EXPECT_NE(std::string(gpuk_last_build_log()).find("not_declared"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Archs, CudaCompile, testing::Values("sm_80", "sm_90"));
+
+TEST(CudaCompileArgs, BadInput) {
+  GPUK_EXPECT_ERROR(gpuk_cuda_compile_check(nullptr, GPUK_SOURCE_CUDA, "sm_90", ""),
+                    GPUK_ERROR_INVALID_ARGUMENT, "source");
+  GPUK_EXPECT_ERROR(gpuk_cuda_compile_check("x", static_cast<gpuk_source_language>(3), "sm_90", ""),
+                    GPUK_ERROR_INVALID_ARGUMENT, "language 3");
+  GPUK_EXPECT_ERROR(gpuk_cuda_compile_check("x", GPUK_SOURCE_CUDA, "compute_90x", ""),
+                    GPUK_ERROR_INVALID_ARGUMENT, "compute_90x");
+  GPUK_EXPECT_ERROR(gpuk_cuda_compile_check("x", GPUK_SOURCE_CUDA, nullptr, ""),
+                    GPUK_ERROR_INVALID_ARGUMENT, "(null)");
+  if (!CudaCompiledIn())
+    GPUK_EXPECT_ERROR(gpuk_cuda_compile_check("x", GPUK_SOURCE_CUDA, "sm_90", ""),
+                      GPUK_ERROR_BACKEND_UNAVAILABLE, "not compiled in");
+}
+
+TEST(CudaBackend, ReportsWhyItIsUnavailable) {
+  gpuk_backend_info info;
+  GPUK_ASSERT_OK(gpuk_backend_get_info(GPUK_BACKEND_CUDA, &info));
+  if (info.available) GTEST_SKIP() << "a CUDA device is present; the device suites cover it";
+  EXPECT_STRNE(info.reason, "");
+  std::cout << "CUDA unavailable: " << info.reason << "\n";
+  GTEST_SKIP() << "CUDA device tests skipped: " << info.reason;
+}
