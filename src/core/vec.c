@@ -14,14 +14,17 @@ typedef struct vec_shape {
 } vec_shape;
 
 static vec_shape shape_for(const gpuk_device *device, size_t n) {
+  const gpuk_device_info *info = &device->entry.info;
   vec_shape s;
-  s.wg = device->entry.info.max_work_group_size < 256 ? device->entry.info.max_work_group_size
-                                                      : 256;
-  /* Enough groups to fill every compute unit several times over; more only adds
-   * scheduling cost since each work-item loops. */
-  size_t max_groups = (size_t)device->entry.info.compute_units * 16;
-  if (max_groups < 1) max_groups = 1;
+  s.wg = info->max_work_group_size < 256 ? info->max_work_group_size : 256;
   size_t needed = (n + s.wg - 1) / s.wg;
+  /* GPUs: enough groups to fill every compute unit many times over, then each
+   * work-item strides. CPU OpenCL drivers (PoCL) vectorise across the
+   * work-items of a group only when each item does one element, so they get
+   * one group per wg elements. */
+  size_t max_groups = info->type == GPUK_DEVICE_TYPE_CPU ? ((size_t)1 << 24)
+                                                         : (size_t)info->compute_units * 64;
+  if (max_groups < 1) max_groups = 1;
   s.groups = needed < max_groups ? needed : max_groups;
   if (s.groups == 0) s.groups = 1;
   snprintf(s.options, sizeof s.options, "-DGPUK_WG=%zu", s.wg);

@@ -1,0 +1,61 @@
+/* Shared pieces of gpuk-bench: options, timing statistics, result rows. */
+#ifndef GPUK_BENCH_BENCH_H
+#define GPUK_BENCH_BENCH_H
+
+#include <gpuk/gpuk.h>
+#include <stddef.h>
+
+typedef struct bench_options {
+  size_t n;      /* elements (float) for memory-bound ops */
+  int repeat;    /* timed runs; the median is reported */
+  int warmup;    /* untimed runs first */
+  int csv, json, quiet;
+} bench_options;
+
+typedef struct bench_stats {
+  double median_ms, min_ms, max_ms;
+} bench_stats;
+
+/* Median, min and max of n samples (sorts them). */
+bench_stats bench_summarize(double *samples, int n);
+
+/* One output row. Fields that do not apply are NULL or negative. */
+typedef struct bench_row {
+  const char *op;       /* "triad", "copy-d2d", "launch-async" ... */
+  const char *device;   /* selector */
+  const char *device_name;
+  size_t n;
+  bench_stats t;
+  double gbps;          /* < 0 when not a bandwidth figure */
+  double pct_of_copy;   /* % of this device's D2D copy bandwidth, < 0 if n/a */
+  double us_per_call;   /* < 0 when not a latency figure */
+  const char *yardstick;  /* what pct_of_yardstick compares against */
+  double pct_of_yardstick; /* ours relative to the yardstick (100 = equal), < 0 if n/a */
+  double max_error;     /* verification error, < 0 if n/a */
+  int verified;         /* 1 passed, 0 failed */
+} bench_row;
+
+void bench_print_header(const bench_options *o);
+void bench_print_row(const bench_options *o, const bench_row *r);
+void bench_print_footer(const bench_options *o);
+
+/* Host monotonic time in milliseconds. */
+double bench_now_ms(void);
+
+/* Each op returns 0 on success, 1 on a verification failure, 2+ on an error. */
+int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double *d2d_gbps);
+int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, const char *which,
+                 double d2d_gbps);
+int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o);
+
+#define BENCH_CHECK(call)                                                              \
+  do {                                                                                 \
+    gpuk_status st_ = (call);                                                          \
+    if (st_ != GPUK_SUCCESS) {                                                         \
+      fprintf(stderr, "gpuk-bench: %s failed: %s: %s\n", #call, gpuk_status_name(st_), \
+              gpuk_last_error());                                                      \
+      return 2;                                                                        \
+    }                                                                                  \
+  } while (0)
+
+#endif

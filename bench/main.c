@@ -1,0 +1,150 @@
+/* gpuk-bench: compares devices on copy bandwidth, element-wise and reduction
+ * bandwidth and launch latency, every result verified. matmul arrives with the
+ * GEMM issue. Usage: gpuk-bench <op> [options]; see usage(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+#define MAX_DEVICES 32
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: gpuk-bench <op> [options]\n"
+          "ops:\n"
+          "  copy          host<->device (pageable and pinned) and device-to-device bandwidth\n"
+          "  elementwise   triad a = b + s*c, against the device's D2D copy bandwidth\n"
+          "  reduce        dot product, against the device's D2D copy bandwidth\n"
+          "  launch        empty-kernel latency, async and synchronous\n"
+          "  all           every op above\n"
+          "options:\n"
+          "  --device SEL  device selector (repeatable; 'all' for every device);\n"
+          "                default: the default device and the CPU device\n"
+          "  --n N         elements per vector (default 33554432 = 128 MiB of floats)\n"
+          "  --repeat R    timed runs, median reported (default 20)\n"
+          "  --warmup W    untimed runs first (default 3)\n"
+          "  --csv | --json  machine-readable output\n"
+          "  --quiet       no progress notes on stderr\n");
+}
+
+static int parse_count(const char *s, size_t *out) {
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (!*s || *end || v == 0) return 0;
+  *out = (size_t)v;
+  return 1;
+}
+
+static int run_device(const char *sel, const char *op, const bench_options *o) {
+  gpuk_device *dev;
+  if (gpuk_device_open(sel, &dev) != GPUK_SUCCESS) {
+    fprintf(stderr, "gpuk-bench: cannot open device '%s': %s\n", sel, gpuk_last_error());
+    return 2;
+  }
+  gpuk_device_info info;
+  gpuk_device_get_info(dev, &info);
+  size_t needed = 3 * o->n * sizeof(float);
+  int rc = 0;
+  if (strcmp(op, "launch") != 0 && needed > info.global_mem_bytes) {
+    fprintf(stderr, "gpuk-bench: --n %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
+            info.selector, (unsigned long long)info.global_mem_bytes);
+    rc = 2;
+  }
+  double d2d = -1;
+  int all = strcmp(op, "all") == 0;
+  if (!rc && (all || !strcmp(op, "copy") || !strcmp(op, "elementwise") || !strcmp(op, "reduce"))) {
+    bench_options quiet_copy = *o;
+    rc |= bench_copy(dev, info.selector, &quiet_copy, &d2d);
+  }
+  if (!rc && (all || !strcmp(op, "elementwise"))) rc |= bench_stream(dev, info.selector, o, "triad", d2d);
+  if (!rc && (all || !strcmp(op, "reduce"))) rc |= bench_stream(dev, info.selector, o, "dot", d2d);
+  if (!rc && (all || !strcmp(op, "launch"))) rc |= bench_launch(dev, info.selector, o);
+  gpuk_device_close(dev);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const char *op = argv[1];
+  const char *ops[] = {"copy", "elementwise", "reduce", "launch", "all"};
+  int known = 0;
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) known |= !strcmp(op, ops[i]);
+  if (!strcmp(op, "matmul")) {
+    fprintf(stderr, "gpuk-bench: matmul is not implemented yet (the GEMM issue adds it)\n");
+    return 2;
+  }
+  if (!known) {
+    fprintf(stderr, "gpuk-bench: unknown op '%s'\n", op);
+    usage(stderr);
+    return 2;
+  }
+  bench_options o = {1u << 25, 20, 3, 0, 0, 0};
+  const char *devices[MAX_DEVICES];
+  int ndev = 0;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    size_t count;
+    if (!strcmp(a, "--device") && v && ndev < MAX_DEVICES) {
+      devices[ndev++] = v;
+      i++;
+    } else if (!strcmp(a, "--n") && v && parse_count(v, &o.n)) {
+      i++;
+    } else if (!strcmp(a, "--repeat") && v && parse_count(v, &count) && count < 100000) {
+      o.repeat = (int)count;
+      i++;
+    } else if (!strcmp(a, "--warmup") && v && (parse_count(v, &count) || !strcmp(v, "0")) &&
+               (!strcmp(v, "0") || count < 100000)) {
+      o.warmup = !strcmp(v, "0") ? 0 : (int)count;
+      i++;
+    } else if (!strcmp(a, "--csv")) {
+      o.csv = 1;
+    } else if (!strcmp(a, "--json")) {
+      o.json = 1;
+    } else if (!strcmp(a, "--quiet")) {
+      o.quiet = 1;
+    } else {
+      fprintf(stderr, "gpuk-bench: bad option '%s'%s\n", a, v ? "" : " (missing value?)");
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (o.csv && o.json) {
+    fprintf(stderr, "gpuk-bench: --csv and --json exclude each other\n");
+    return 2;
+  }
+  /* Default: the default device, then the CPU device for comparison. */
+  char selectors[MAX_DEVICES][64];
+  int nsel = 0;
+  size_t count = 0;
+  gpuk_device_count(&count);
+  if (ndev == 0) {
+    gpuk_device_info first;
+    if (gpuk_device_get_info_by_index(0, &first) == GPUK_SUCCESS)
+      snprintf(selectors[nsel++], 64, "%s", getenv("GPUK_DEVICE") ? getenv("GPUK_DEVICE") : first.selector);
+    if (strcmp(selectors[0], "cpu") != 0) snprintf(selectors[nsel++], 64, "cpu");
+  }
+  for (int d = 0; d < ndev && nsel < MAX_DEVICES; d++) {
+    if (!strcmp(devices[d], "all")) {
+      for (size_t i = 0; i < count && nsel < MAX_DEVICES; i++) {
+        gpuk_device_info info;
+        if (gpuk_device_get_info_by_index(i, &info) == GPUK_SUCCESS)
+          snprintf(selectors[nsel++], 64, "%s", info.selector);
+      }
+    } else {
+      snprintf(selectors[nsel++], 64, "%s", devices[d]);
+    }
+  }
+  bench_print_header(&o);
+  int rc = 0;
+  for (int d = 0; d < nsel; d++) {
+    int r = run_device(selectors[d], op, &o);
+    rc = r > rc ? r : rc;
+  }
+  bench_print_footer(&o);
+  if (rc == 1) fprintf(stderr, "gpuk-bench: VERIFICATION FAILED (see rows marked FAILED)\n");
+  return rc;
+}

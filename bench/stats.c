@@ -1,0 +1,89 @@
+/* Timing statistics and the table/CSV/JSON printers of gpuk-bench. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bench.h"
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+bench_stats bench_summarize(double *s, int n) {
+  bench_stats r = {0, 0, 0};
+  if (n <= 0) return r;
+  qsort(s, (size_t)n, sizeof *s, cmp_double);
+  r.min_ms = s[0];
+  r.max_ms = s[n - 1];
+  r.median_ms = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  return r;
+}
+
+double bench_now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
+}
+
+static int json_rows;
+
+void bench_print_header(const bench_options *o) {
+  if (o->csv) {
+    printf("op,device,device_name,n,median_ms,min_ms,max_ms,gbps,pct_of_copy,us_per_call,"
+           "yardstick,pct_of_yardstick,max_error,verified\n");
+  } else if (o->json) {
+    printf("[\n");
+    json_rows = 0;
+  } else {
+    printf("%-14s %-11s %11s %10s %10s %10s %9s %7s %9s %-18s %7s %9s %s\n", "op", "device", "n",
+           "median ms", "min ms", "max ms", "GB/s", "%copy", "us/call", "yardstick", "%yard",
+           "max err", "check");
+  }
+}
+
+static void opt_num(const char *fmt, double v, int width) {
+  if (v < 0)
+    printf("%*s", width, "-");
+  else
+    printf(fmt, width, v);
+}
+
+void bench_print_row(const bench_options *o, const bench_row *r) {
+  if (o->csv) {
+    printf("%s,%s,\"%s\",%zu,%.6f,%.6f,%.6f,%.3f,%.2f,%.3f,%s,%.2f,%.3g,%d\n", r->op, r->device,
+           r->device_name, r->n, r->t.median_ms, r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy,
+           r->us_per_call, r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
+           r->verified);
+  } else if (o->json) {
+    printf("%s  {\"op\": \"%s\", \"device\": \"%s\", \"device_name\": \"%s\", \"n\": %zu, "
+           "\"median_ms\": %.6f, \"min_ms\": %.6f, \"max_ms\": %.6f, \"gbps\": %.3f, "
+           "\"pct_of_copy\": %.2f, \"us_per_call\": %.3f, \"yardstick\": \"%s\", "
+           "\"pct_of_yardstick\": %.2f, \"max_error\": %.3g, \"verified\": %s}",
+           json_rows++ ? ",\n" : "", r->op, r->device, r->device_name, r->n, r->t.median_ms,
+           r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy, r->us_per_call,
+           r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
+           r->verified ? "true" : "false");
+  } else {
+    printf("%-14s %-11s %11zu %10.4f %10.4f %10.4f ", r->op, r->device, r->n, r->t.median_ms,
+           r->t.min_ms, r->t.max_ms);
+    opt_num("%*.1f", r->gbps, 9);
+    printf(" ");
+    opt_num("%*.1f", r->pct_of_copy, 7);
+    printf(" ");
+    opt_num("%*.2f", r->us_per_call, 9);
+    printf(" %-18s ", r->yardstick ? r->yardstick : "-");
+    opt_num("%*.1f", r->pct_of_yardstick, 7);
+    printf(" ");
+    if (r->max_error < 0)
+      printf("%9s", "-");
+    else
+      printf("%9.2g", r->max_error);
+    printf(" %s\n", r->verified ? "ok" : "FAILED");
+  }
+  fflush(stdout);
+}
+
+void bench_print_footer(const bench_options *o) {
+  if (o->json) printf("\n]\n");
+}
