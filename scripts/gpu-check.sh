@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# One call on a GPU machine: build with CUDA (and OpenCL when the NVIDIA ICD is
+# there), list devices, run the whole suite, run the CUDA tests under
+# compute-sanitizer, run the benchmarks, and print a short table last.
+# Everything lands in $OUT (default: ./gpu-check-out). Needs .carry/ from
+# scripts/gpu-carry.sh when the machine lacks GoogleTest or the OpenCL loader.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${OUT:-$root/gpu-check-out}
+mkdir -p "$out"
+build=${GPUK_BUILD_DIR:-/tmp/gpuk-gpu-build}
+export GPUK_CACHE_DIR=$(mktemp -d /tmp/gpuk-cache.XXXXXX)
+log() { echo "== $*" | tee -a "$out/summary.txt"; }
+: > "$out/summary.txt"
+
+{ nvidia-smi; nvcc --version; } > "$out/nvidia-smi.txt" 2>&1
+head -20 "$out/nvidia-smi.txt"
+
+cmake_args=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DGPUK_ENABLE_CUDA=ON -DGPUK_WERROR=ON)
+if [ -d "$root/.carry/googletest" ]; then
+  cmake_args+=(-DGPUK_GTEST_SOURCE_DIR="$root/.carry/googletest")
+fi
+# OpenCL on the NVIDIA GPU: the ICD loader and headers travel in .carry/opencl.
+if ! [ -f /etc/OpenCL/vendors/nvidia.icd ] && ldconfig -p | grep -q libnvidia-opencl.so.1; then
+  mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
+fi
+echo "nvidia OpenCL: $(ldconfig -p | grep -c libnvidia-opencl.so.1) library entries; icd: $(cat /etc/OpenCL/vendors/*.icd 2>/dev/null | tr '\n' ' ')" | tee -a "$out/summary.txt"
+if [ -f "$root/.carry/opencl/include/CL/cl.h" ]; then
+  cmake_args+=(-DGPUK_ENABLE_OPENCL=ON -DOpenCL_INCLUDE_DIR="$root/.carry/opencl/include"
+               -DOpenCL_LIBRARY="$root/.carry/opencl/lib/libOpenCL.so.1")
+fi
+
+log "configure and build"
+cmake -S "$root" -B "$build" "${cmake_args[@]}" > "$out/build.txt" 2>&1 &&
+  cmake --build "$build" -j"$(nproc)" >> "$out/build.txt" 2>&1
+build_rc=$?
+tail -5 "$out/build.txt"
+if [ $build_rc -ne 0 ]; then log "BUILD FAILED"; tail -40 "$out/build.txt"; exit 1; fi
+
+log "gpuk-info"
+"$build/tools/gpuk-info" | tee "$out/gpuk-info.txt"
+"$build/tools/gpuk-info" --json > "$out/gpuk-info.json"
+
+log "test suite (every device)"
+(cd "$build" && ctest --output-on-failure -j4) > "$out/ctest.txt" 2>&1
+test_rc=$?
+grep -E "tests passed|tests failed|FAILED|Failed" "$out/ctest.txt" | tee -a "$out/summary.txt"
+
+log "compute-sanitizer memcheck on the CUDA tests"
+san_rc=0
+: > "$out/sanitizer.txt"
+for t in "$build"/tests/test_*; do
+  [ -x "$t" ] || continue
+  compute-sanitizer --tool memcheck --error-exitcode 99 --leak-check full \
+    "$t" --gtest_filter='*cuda*:*Cuda*' >> "$out/sanitizer.txt" 2>&1 || san_rc=$?
+done
+grep -E "ERROR SUMMARY|PASSED|FAILED" "$out/sanitizer.txt" | sort | uniq -c | tee -a "$out/summary.txt"
+
+log "benchmarks"
+"$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 > "$out/bench.txt" 2>&1
+bench_rc=$?
+"$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 --csv > "$out/bench.csv" 2>/dev/null
+cat "$out/bench.txt"
+
+log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
+exit $(( test_rc || san_rc || bench_rc ))
