@@ -10,6 +10,10 @@
 #ifdef GPUK_BENCH_HAVE_OPENCL
 #include <CL/cl.h>
 #endif
+#ifdef GPUK_BENCH_HAVE_CUDA
+#include <cuda.h>
+#include <dlfcn.h>
+#endif
 
 static const char *kEmpty = "__kernel void empty_kernel(__global float *x) { }\n";
 
@@ -21,30 +25,43 @@ typedef struct launcher {
   void *ctx;
 } launcher;
 
-/* Median microseconds per launch over o->repeat loops of `count` launches. */
-static double time_loop(const launcher *l, const bench_options *o, int count, int sync_each,
-                        bench_stats *stats) {
-  double *samples = calloc((size_t)o->repeat, sizeof *samples);
-  if (!samples) return -1;
-  for (int w = 0; w < o->warmup; w++) {
-    if (l->launch(l->ctx) || l->sync(l->ctx)) return -1;
+/* Microseconds per launch of one loop of `count` launches (and waits). */
+static double loop_us(const launcher *l, int count, int sync_each) {
+  double t0 = bench_now_ms();
+  for (int i = 0; i < count; i++) {
+    if (l->launch(l->ctx)) return -1;
+    if (sync_each && l->sync(l->ctx)) return -1;
   }
-  for (int r = 0; r < o->repeat; r++) {
-    double t0 = bench_now_ms();
-    for (int i = 0; i < count; i++) {
-      if (l->launch(l->ctx)) return -1;
-      if (sync_each && l->sync(l->ctx)) return -1;
-    }
-    if (l->sync(l->ctx)) return -1;
-    samples[r] = (bench_now_ms() - t0) * 1e3 / count;
+  if (l->sync(l->ctx)) return -1;
+  return (bench_now_ms() - t0) * 1e3 / count;
+}
+
+/* Times ours and (when given) the raw loop in alternation, so that drift in
+ * the machine's load hits both alike; medians over o->repeat rounds. The
+ * stats are in ms per launch, for the table's time columns. */
+static int time_launches(const launcher *ours, const launcher *raw, const bench_options *o,
+                         int count, int sync_each, bench_stats *stats, double *ours_us,
+                         double *raw_us) {
+  double *a = calloc((size_t)o->repeat, sizeof *a), *b = calloc((size_t)o->repeat, sizeof *b);
+  int failed = !a || !b;
+  for (int w = 0; w < o->warmup && !failed; w++)
+    failed = loop_us(ours, 10, sync_each) < 0 || (raw && loop_us(raw, 10, sync_each) < 0);
+  for (int r = 0; r < o->repeat && !failed; r++) {
+    a[r] = loop_us(ours, count, sync_each);
+    b[r] = raw ? loop_us(raw, count, sync_each) : 0;
+    failed = a[r] < 0 || b[r] < 0;
   }
-  bench_stats st = bench_summarize(samples, o->repeat);
-  free(samples);
-  /* Stats in ms per launch, for the table's time columns. */
-  stats->median_ms = st.median_ms * 1e-3;
-  stats->min_ms = st.min_ms * 1e-3;
-  stats->max_ms = st.max_ms * 1e-3;
-  return st.median_ms;
+  if (!failed) {
+    bench_stats st = bench_summarize(a, o->repeat);
+    stats->median_ms = st.median_ms * 1e-3;
+    stats->min_ms = st.min_ms * 1e-3;
+    stats->max_ms = st.max_ms * 1e-3;
+    *ours_us = st.median_ms;
+    *raw_us = raw ? bench_summarize(b, o->repeat).median_ms : -1;
+  }
+  free(a);
+  free(b);
+  return failed;
 }
 
 typedef struct gpuk_launch_ctx {
@@ -114,6 +131,71 @@ static void raw_close(raw_cl *c) {
 }
 #endif
 
+#ifdef GPUK_BENCH_HAVE_CUDA
+/* An empty kernel in PTX, JIT-compiled by the driver: no NVRTC needed. */
+static const char *kEmptyPtx = ".version 7.0\n.target sm_50\n.address_size 64\n"
+                               ".visible .entry empty_kernel(.param .u64 x) { ret; }\n";
+
+typedef struct raw_cu {
+  CUresult (*init)(unsigned);
+  CUresult (*device_get)(CUdevice *, int);
+  CUresult (*retain)(CUcontext *, CUdevice);
+  CUresult (*release)(CUdevice);
+  CUresult (*set_current)(CUcontext);
+  CUresult (*load)(CUmodule *, const void *);
+  CUresult (*unload)(CUmodule);
+  CUresult (*get_function)(CUfunction *, CUmodule, const char *);
+  CUresult (*stream_create)(CUstream *, unsigned);
+  CUresult (*stream_destroy)(CUstream);
+  CUresult (*stream_sync)(CUstream);
+  CUresult (*launch)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+                     unsigned, CUstream, void **, void **);
+  CUdevice dev;
+  CUcontext ctx;
+  CUmodule module;
+  CUfunction fn;
+  CUstream stream;
+  unsigned long long arg;
+} raw_cu;
+
+static int raw_cu_launch(void *p) {
+  raw_cu *c = p;
+  void *params[1] = {&c->arg};
+  return c->launch(c->fn, 1, 1, 1, 1, 1, 1, 0, c->stream, params, NULL) != CUDA_SUCCESS;
+}
+
+static int raw_cu_sync(void *p) { return ((raw_cu *)p)->stream_sync(((raw_cu *)p)->stream) != 0; }
+
+static int raw_cu_open(int ordinal, raw_cu *c) {
+  void *h = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!h) return 1;
+#define SYM(field, name) if (!(*(void **)&c->field = dlsym(h, name))) return 1
+  SYM(init, "cuInit");
+  SYM(device_get, "cuDeviceGet");
+  SYM(retain, "cuDevicePrimaryCtxRetain");
+  SYM(release, "cuDevicePrimaryCtxRelease_v2");
+  SYM(set_current, "cuCtxSetCurrent");
+  SYM(load, "cuModuleLoadData");
+  SYM(unload, "cuModuleUnload");
+  SYM(get_function, "cuModuleGetFunction");
+  SYM(stream_create, "cuStreamCreate");
+  SYM(stream_destroy, "cuStreamDestroy_v2");
+  SYM(stream_sync, "cuStreamSynchronize");
+  SYM(launch, "cuLaunchKernel");
+#undef SYM
+  return c->init(0) || c->device_get(&c->dev, ordinal) || c->retain(&c->ctx, c->dev) ||
+         c->set_current(c->ctx) || c->load(&c->module, kEmptyPtx) ||
+         c->get_function(&c->fn, c->module, "empty_kernel") ||
+         c->stream_create(&c->stream, CU_STREAM_NON_BLOCKING);
+}
+
+static void raw_cu_close(raw_cu *c) {
+  if (c->stream) c->stream_destroy(c->stream);
+  if (c->module) c->unload(c->module);
+  if (c->ctx) c->release(c->dev);
+}
+#endif
+
 int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
   gpuk_device_info info;
   BENCH_CHECK(gpuk_device_get_info(dev, &info));
@@ -132,35 +214,48 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
   c.arg = gpuk_arg_buffer(b);
   launcher ours = {gpuk_launch_one, gpuk_sync, &c};
 
-  double raw_async = -1, raw_sync_us = -1;
-  bench_stats raw_stats;
+  launcher raw = {NULL, NULL, NULL};
+  const char *raw_name = NULL;
 #ifdef GPUK_BENCH_HAVE_OPENCL
-  raw_cl raw = {0};
-  if (info.backend == GPUK_BACKEND_OPENCL && raw_open(&info, &raw) == 0) {
-    launcher l = {raw_launch, raw_sync, &raw};
-    raw_async = time_loop(&l, o, ASYNC_LAUNCHES, 0, &raw_stats);
-    raw_sync_us = time_loop(&l, o, SYNC_LAUNCHES, 1, &raw_stats);
+  raw_cl cl = {0};
+  if (info.backend == GPUK_BACKEND_OPENCL && raw_open(&info, &cl) == 0) {
+    raw = (launcher){raw_launch, raw_sync, &cl};
+    raw_name = "raw OpenCL loop";
   }
-  raw_close(&raw);
 #endif
-  for (int sync_each = 0; sync_each < 2; sync_each++) {
+#ifdef GPUK_BENCH_HAVE_CUDA
+  raw_cu cu = {0};
+  if (info.backend == GPUK_BACKEND_CUDA && raw_cu_open(info.platform_index, &cu) == 0) {
+    raw = (launcher){raw_cu_launch, raw_cu_sync, &cu};
+    raw_name = "raw cuLaunchKernel";
+  }
+#endif
+  int rc = 0;
+  for (int sync_each = 0; sync_each < 2 && !rc; sync_each++) {
     bench_row r = {sync_each ? "launch-sync" : "launch-async", sel, info.name, 1, {0, 0, 0}, -1, -1,
                    -1, NULL, -1, -1, 1};
-    r.us_per_call = time_loop(&ours, o, sync_each ? SYNC_LAUNCHES : ASYNC_LAUNCHES, sync_each, &r.t);
-    if (r.us_per_call < 0) {
+    double raw_us = -1;
+    if (time_launches(&ours, raw_name ? &raw : NULL, o, sync_each ? SYNC_LAUNCHES : ASYNC_LAUNCHES,
+                      sync_each, &r.t, &r.us_per_call, &raw_us)) {
       fprintf(stderr, "gpuk-bench launch: %s\n", gpuk_last_error());
-      return 2;
+      rc = 2;
+      break;
     }
-    double raw_us = sync_each ? raw_sync_us : raw_async;
     if (raw_us > 0) {
-      r.yardstick = "raw OpenCL loop";
+      r.yardstick = raw_name;
       r.pct_of_yardstick = 100.0 * raw_us / r.us_per_call;
     }
     bench_print_row(o, &r);
   }
+#ifdef GPUK_BENCH_HAVE_OPENCL
+  raw_close(&cl);
+#endif
+#ifdef GPUK_BENCH_HAVE_CUDA
+  if (info.backend == GPUK_BACKEND_CUDA) raw_cu_close(&cu);
+#endif
   gpuk_buffer_destroy(b);
   gpuk_kernel_destroy(c.k);
   gpuk_program_destroy(p);
   gpuk_stream_destroy(c.s);
-  return 0;
+  return rc;
 }

@@ -49,9 +49,12 @@ grep -E "tests passed|tests failed|FAILED|Failed" "$out/ctest.txt" | tee -a "$ou
 log "compute-sanitizer memcheck on the CUDA tests"
 san_rc=0
 : > "$out/sanitizer.txt"
+# API errors are off: the tests provoke them on purpose (a missing kernel name)
+# and check that they come back as statuses.
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue
-  compute-sanitizer --tool memcheck --error-exitcode 99 --leak-check full \
+  "$t" --gtest_list_tests --gtest_filter='*cuda*:*Cuda*' | grep -q '^  ' || continue
+  compute-sanitizer --tool memcheck --report-api-errors no --error-exitcode 99 --leak-check full \
     "$t" --gtest_filter='*cuda*:*Cuda*' >> "$out/sanitizer.txt" 2>&1 || san_rc=$?
 done
 grep -E "ERROR SUMMARY|PASSED|FAILED" "$out/sanitizer.txt" | sort | uniq -c | tee -a "$out/summary.txt"
@@ -63,4 +66,20 @@ bench_rc=$?
 cat "$out/bench.txt"
 
 log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
+# A record for bench/results/: when, where, which commit, the command, the table.
+{
+  echo "# gpu-check $(date -u +%Y-%m-%d)"
+  echo
+  echo "- device: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null)"
+  echo "- commit: ${GPUK_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+  echo "- command: scripts/gpu-check.sh (bench: gpuk-bench all --device all --n 134217728 --repeat 20)"
+  echo "- tests: $(grep -E 'tests passed|tests failed' "$out/ctest.txt")"
+  echo "- compute-sanitizer memcheck (CUDA tests): $(grep -c 'ERROR SUMMARY: 0 errors' "$out/sanitizer.txt") binaries with 0 errors, exit $san_rc"
+  echo
+  echo '```'
+  cat "$out/gpuk-info.txt"
+  echo
+  cat "$out/bench.txt"
+  echo '```'
+} > "$out/results.md"
 exit $(( test_rc || san_rc || bench_rc ))

@@ -43,6 +43,10 @@ typedef struct gpuk__object {
 struct gpuk_stream {
   gpuk__object obj;
   void *impl;
+  /* Device scratch for blocking built-ins (dot partial sums), grown on demand,
+   * used under scratch_lock; holds no device reference. */
+  pthread_mutex_t scratch_lock;
+  struct gpuk_buffer *scratch;
 };
 
 struct gpuk_buffer {

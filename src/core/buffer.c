@@ -40,17 +40,13 @@ gpuk_status gpuk_buffer_create(gpuk_device *device, size_t size, gpuk_mem_flags 
   return GPUK_SUCCESS;
 }
 
-void gpuk__buffer_release(gpuk_buffer *buffer) {
-  buffer->obj.device->ops->buffer_destroy(buffer);
-  gpuk__free_child(buffer);
-}
-
 gpuk_status gpuk_buffer_destroy(gpuk_buffer *buffer) {
   gpuk__clear_error();
   if (!buffer) return GPUK_SUCCESS;
   if (buffer->obj.magic != GPUK__MAGIC_BUFFER)
     return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "buffer is not a buffer handle");
-  gpuk__buffer_release(buffer);
+  buffer->obj.device->ops->buffer_destroy(buffer);
+  gpuk__free_child(buffer);
   return GPUK_SUCCESS;
 }
 

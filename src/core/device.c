@@ -21,18 +21,8 @@ static gpuk_status open_entry(const gpuk__registry *r, const gpuk__device_entry 
     free(d);
     return st;
   }
-  gpuk_stream *s = calloc(1, sizeof *s);
-  if (!s) {
-    st = gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate the default stream");
-  } else {
-    s->obj.magic = GPUK__MAGIC_STREAM;
-    s->obj.device = d;
-    st = ops->stream_create(s);
-    if (st) {
-      free(s);
-      s = NULL;
-    }
-  }
+  gpuk_stream *s = NULL;
+  st = gpuk__stream_new(d, &s);
   d->default_stream = s;
   if (st) {
     gpuk__device_release(d);

@@ -98,11 +98,7 @@ void gpuk__device_retain(gpuk_device *device) { atomic_fetch_add(&device->refs, 
 void gpuk__device_release(gpuk_device *device) {
   if (atomic_fetch_sub(&device->refs, 1) != 1) return;
   const gpuk_backend_ops *ops = device->ops;
-  if (device->default_stream) {
-    ops->stream_destroy(device->default_stream);
-    device->default_stream->obj.magic = GPUK__MAGIC_DEAD;
-    free(device->default_stream);
-  }
+  if (device->default_stream) gpuk__stream_free(device->default_stream);
   if (device->impl) ops->device_close(device);
   device->magic = GPUK__MAGIC_DEAD;
   free(device);

@@ -44,8 +44,14 @@ void *gpuk__new_child(gpuk_device *device, size_t size, unsigned magic);
 /* Untags and frees a child handle, then drops its device reference. */
 void gpuk__free_child(void *handle);
 
-/* Frees a valid buffer without touching the error message (internal cleanup). */
-void gpuk__buffer_release(gpuk_buffer *buffer);
+/* Creates a stream's backend object and scratch lock (no device reference
+ * taken: the caller decides), and frees both again. */
+gpuk_status gpuk__stream_new(gpuk_device *device, gpuk_stream **stream);
+void gpuk__stream_free(gpuk_stream *stream);
+
+/* Returns the stream's scratch buffer of at least size bytes; call with
+ * stream->scratch_lock held. */
+gpuk_status gpuk__stream_scratch(gpuk_stream *stream, size_t size, gpuk_buffer **buffer);
 
 void gpuk__device_retain(gpuk_device *device);
 /* Drops a reference; the last one releases the backend state and the handle. */

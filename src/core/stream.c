@@ -4,19 +4,66 @@
 
 #include "handles.h"
 
+gpuk_status gpuk__stream_new(gpuk_device *device, gpuk_stream **stream) {
+  gpuk_stream *s = gpuk__new_child(device, sizeof *s, GPUK__MAGIC_STREAM);
+  if (!s) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate a stream handle");
+  gpuk_status st = device->ops->stream_create(s);
+  if (st) {
+    free(s);
+    return st;
+  }
+  pthread_mutex_init(&s->scratch_lock, NULL);
+  *stream = s;
+  return GPUK_SUCCESS;
+}
+
+static void scratch_free(gpuk_stream *s) {
+  if (!s->scratch) return;
+  s->obj.device->ops->buffer_destroy(s->scratch);
+  free(s->scratch);
+  s->scratch = NULL;
+}
+
+void gpuk__stream_free(gpuk_stream *s) {
+  s->obj.device->ops->stream_destroy(s); /* waits for the stream's work */
+  scratch_free(s);
+  pthread_mutex_destroy(&s->scratch_lock);
+  s->obj.magic = GPUK__MAGIC_DEAD;
+  free(s);
+}
+
+gpuk_status gpuk__stream_scratch(gpuk_stream *s, size_t size, gpuk_buffer **buffer) {
+  if (s->scratch && s->scratch->size >= size) {
+    *buffer = s->scratch;
+    return GPUK_SUCCESS;
+  }
+  gpuk_status st = s->obj.device->ops->stream_synchronize(s); /* the old one may be in use */
+  if (st) return st;
+  scratch_free(s);
+  gpuk_buffer *b = calloc(1, sizeof *b);
+  if (!b) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate scratch");
+  b->obj.magic = GPUK__MAGIC_BUFFER;
+  b->obj.device = s->obj.device;
+  b->size = size;
+  b->flags = GPUK_MEM_READ_WRITE;
+  st = s->obj.device->ops->buffer_create(b);
+  if (st) {
+    free(b);
+    return st;
+  }
+  s->scratch = *buffer = b;
+  return GPUK_SUCCESS;
+}
+
 gpuk_status gpuk_stream_create(gpuk_device *device, gpuk_stream **stream) {
   gpuk__clear_error();
   if (!stream) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "stream (output) is NULL");
   *stream = NULL;
   gpuk_status st = gpuk__check_device(device, "device");
   if (st) return st;
-  gpuk_stream *s = gpuk__new_child(device, sizeof *s, GPUK__MAGIC_STREAM);
-  if (!s) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate a stream handle");
-  st = device->ops->stream_create(s);
-  if (st) {
-    free(s);
-    return st;
-  }
+  gpuk_stream *s = NULL;
+  st = gpuk__stream_new(device, &s);
+  if (st) return st;
   gpuk__device_retain(device);
   *stream = s;
   return GPUK_SUCCESS;
@@ -30,8 +77,9 @@ gpuk_status gpuk_stream_destroy(gpuk_stream *stream) {
   if (stream == stream->obj.device->default_stream)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "stream is the device's default stream, owned by the device");
-  stream->obj.device->ops->stream_destroy(stream);
-  gpuk__free_child(stream);
+  gpuk_device *d = stream->obj.device;
+  gpuk__stream_free(stream);
+  gpuk__device_release(d);
   return GPUK_SUCCESS;
 }
 

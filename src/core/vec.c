@@ -1,5 +1,6 @@
 /* The built-in vector operations (gpuk_vec_*): argument checks, then either the
  * backend's native op (CPU) or the shared kernels/stream.cl kernels (GPUs). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -131,16 +132,17 @@ gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const 
   return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_triad", n, 5, args));
 }
 
-/* GPU dot: one partial per work-group into a scratch buffer, summed on the host
- * in double after the stream has finished. */
+/* GPU dot: one partial per work-group into the stream's scratch buffer, summed
+ * on the host in double after the stream has finished. */
 static gpuk_status dot_with_kernel(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b,
                                    size_t n, double *result) {
   gpuk_device *d = s->obj.device;
   vec_shape shape = shape_for(d, n);
-  gpuk_buffer *partial = NULL;
   float *host = malloc(shape.groups * sizeof *host);
   if (!host) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate dot partials");
-  gpuk_status st = gpuk_buffer_create(d, shape.groups * sizeof(float), GPUK_MEM_READ_WRITE, &partial);
+  pthread_mutex_lock(&s->scratch_lock);
+  gpuk_buffer *partial = NULL;
+  gpuk_status st = gpuk__stream_scratch(s, shape.groups * sizeof(float), &partial);
   if (!st) {
     gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer((gpuk_buffer *)b),
                        gpuk_arg_buffer(partial), gpuk_arg_u64(n)};
@@ -148,12 +150,12 @@ static gpuk_status dot_with_kernel(gpuk_stream *s, const gpuk_buffer *a, const g
   }
   if (!st) st = d->ops->buffer_read(s, partial, 0, shape.groups * sizeof(float), host);
   if (!st) st = d->ops->stream_synchronize(s);
+  pthread_mutex_unlock(&s->scratch_lock);
   if (!st) {
     double sum = 0.0;
     for (size_t g = 0; g < shape.groups; g++) sum += host[g];
     *result = sum;
   }
-  if (partial) gpuk__buffer_release(partial);
   free(host);
   return st;
 }

@@ -114,6 +114,11 @@ static void program_destroy(gpuk_program *p) {
   if (gpuk__cu_bind(p->obj.device) == GPUK_SUCCESS) gpuk__cu->cuModuleUnload((CUmodule)p->impl);
 }
 
+typedef struct cu_kernel {
+  CUfunction function;
+  int max_threads; /* per block, for this kernel's register use */
+} cu_kernel;
+
 static gpuk_status kernel_create(gpuk_kernel *k) {
   gpuk_status st = gpuk__cu_bind(k->obj.device);
   if (st) return st;
@@ -125,11 +130,15 @@ static gpuk_status kernel_create(gpuk_kernel *k) {
                            "declared extern \"C\")",
                            k->name);
   if (r != CUDA_SUCCESS) return gpuk__cu_fail(r, "cuModuleGetFunction");
-  k->impl = f;
+  cu_kernel *ck = calloc(1, sizeof *ck);
+  if (!ck) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate a kernel");
+  ck->function = f;
+  gpuk__cu->cuFuncGetAttribute(&ck->max_threads, CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, f);
+  k->impl = ck;
   return GPUK_SUCCESS;
 }
 
-static void kernel_destroy(gpuk_kernel *k) { (void)k; /* functions live with their module */ }
+static void kernel_destroy(gpuk_kernel *k) { free(k->impl); /* the function lives with its module */ }
 
 typedef union arg_value {
   CUdeviceptr ptr;
@@ -181,17 +190,16 @@ static gpuk_status kernel_launch(gpuk_stream *s, gpuk_kernel *k, unsigned dims,
     grid[d] = (unsigned)g;
     block[d] = (unsigned)local[d];
   }
-  gpuk_status st = gpuk__cu_bind(s->obj.device);
-  if (st) return st;
-  int max_threads = 0;
-  gpuk__cu->cuFuncGetAttribute(&max_threads, CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
-                               (CUfunction)k->impl);
+  const cu_kernel *ck = k->impl;
+  const int max_threads = ck->max_threads;
   if (max_threads > 0 && (size_t)block[0] * block[1] * block[2] > (size_t)max_threads)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "kernel '%s': block of %u threads exceeds this kernel's limit of %d "
                            "(register use)",
                            k->name, block[0] * block[1] * block[2], max_threads);
-  CUresult r = gpuk__cu->cuLaunchKernel((CUfunction)k->impl, grid[0], grid[1], grid[2], block[0],
+  gpuk_status st = gpuk__cu_bind(s->obj.device);
+  if (st) return st;
+  CUresult r = gpuk__cu->cuLaunchKernel(ck->function, grid[0], grid[1], grid[2], block[0],
                                         block[1], block[2], 0, gpuk__cu_stream(s), params, NULL);
   return r == CUDA_SUCCESS ? GPUK_SUCCESS : gpuk__cu_fail(r, "cuLaunchKernel");
 }
