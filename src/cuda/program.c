@@ -140,16 +140,6 @@ static gpuk_status kernel_create(gpuk_kernel *k) {
 
 static void kernel_destroy(gpuk_kernel *k) { free(k->impl); /* the function lives with its module */ }
 
-typedef union arg_value {
-  CUdeviceptr ptr;
-  int32_t i32;
-  uint32_t u32;
-  int64_t i64;
-  uint64_t u64;
-  float f32;
-  double f64;
-} arg_value;
-
 #define MAX_ARGS 64
 
 static gpuk_status kernel_launch(gpuk_stream *s, gpuk_kernel *k, unsigned dims,
@@ -158,25 +148,23 @@ static gpuk_status kernel_launch(gpuk_stream *s, gpuk_kernel *k, unsigned dims,
   if (nargs > MAX_ARGS)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "kernel '%s': %zu arguments; at most %d",
                            k->name, nargs, MAX_ARGS);
-  arg_value values[MAX_ARGS];
+  /* cuLaunchKernel reads each parameter through a pointer: scalars straight
+   * from the caller's gpuk_arg, buffers from their device addresses. */
+  CUdeviceptr pointers[MAX_ARGS];
   void *params[MAX_ARGS];
   for (size_t i = 0; i < nargs; i++) {
     const gpuk_arg *a = &args[i];
-    switch (a->type) {
-      case GPUK_ARG_BUFFER: values[i].ptr = gpuk__cu_ptr(a->value.buffer); break;
-      case GPUK_ARG_INT32: values[i].i32 = a->value.i32; break;
-      case GPUK_ARG_UINT32: values[i].u32 = a->value.u32; break;
-      case GPUK_ARG_INT64: values[i].i64 = a->value.i64; break;
-      case GPUK_ARG_UINT64: values[i].u64 = a->value.u64; break;
-      case GPUK_ARG_FLOAT: values[i].f32 = a->value.f32; break;
-      case GPUK_ARG_DOUBLE: values[i].f64 = a->value.f64; break;
-      case GPUK_ARG_LOCAL:
-        return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                               "kernel '%s' argument %zu: __local pointer parameters are not "
-                               "supported on CUDA; use a statically sized __local array",
-                               k->name, i);
+    if (a->type == GPUK_ARG_LOCAL)
+      return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                             "kernel '%s' argument %zu: __local pointer parameters are not "
+                             "supported on CUDA; use a statically sized __local array",
+                             k->name, i);
+    if (a->type == GPUK_ARG_BUFFER) {
+      pointers[i] = gpuk__cu_ptr(a->value.buffer);
+      params[i] = &pointers[i];
+    } else {
+      params[i] = (void *)&a->value;
     }
-    params[i] = &values[i];
   }
   gpuk__cu_device *cu = gpuk__cud(s->obj.device);
   unsigned grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
