@@ -71,9 +71,9 @@ class DeviceTest : public testing::TestWithParam<std::string> {
   INSTANTIATE_TEST_SUITE_P(AllDevices, fixture, testing::ValuesIn(AllDeviceSelectors()), \
                            SelectorTestName)
 
-// Fresh random floats in [-1, 1) from a seed that differs per run.
+// Fresh random floats in [-1, 1) from a seed that differs per run and thread.
 inline std::vector<float> RandomFloats(size_t n) {
-  static std::mt19937_64 rng{std::random_device{}()};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<float> v(n);
   for (auto &x : v) x = dist(rng);

@@ -1,0 +1,104 @@
+// Several threads drive their own streams on one device at once (copies,
+// built-in kernels, a shared user kernel, events); every result is checked.
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "gpuk_test.h"
+
+class Threads : public DeviceTest {};
+
+static const char *kAddOne =
+    "__kernel void add_one(__global float *x, ulong n) {"
+    "  size_t i = get_global_id(0); if (i < n) x[i] += 1.0f; }";
+
+TEST_P(Threads, IndependentStreamsFromManyThreads) {
+  gpuk_kernel *shared_kernel = nullptr;
+  gpuk_program *program = nullptr;
+  if (!IsCpuBackend()) {
+    GPUK_ASSERT_OK(gpuk_program_build(device_, kAddOne, GPUK_SOURCE_OPENCL_C, "", &program));
+    GPUK_ASSERT_OK(gpuk_kernel_create(program, "add_one", &shared_kernel));
+  }
+  const int kThreads = 4, kRounds = 8;
+  const size_t n = 100003;
+  std::atomic<int> failures{0};
+  std::vector<std::string> errors(kThreads);
+  auto work = [&](int t) {
+    auto fail = [&](const char *what) {
+      errors[t] = std::string(what) + ": " + gpuk_last_error();
+      failures++;
+    };
+    gpuk_stream *s = nullptr;
+    gpuk_event *done = nullptr;
+    gpuk_buffer *a = nullptr, *b = nullptr, *c = nullptr;
+    if (gpuk_stream_create(device_, &s) || gpuk_event_create(device_, &done) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &a) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &b) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &c))
+      return fail("setup");
+    for (int r = 0; r < kRounds && failures == 0; r++) {
+      std::vector<float> hb = RandomFloats(n), hc = RandomFloats(n), out(n, kPoison);
+      const float scalar = static_cast<float>(t + r);
+      if (gpuk_buffer_write(s, b, 0, n * 4, hb.data()) ||
+          gpuk_buffer_write(s, c, 0, n * 4, hc.data()) ||
+          gpuk_vec_triad_f32(s, b, c, a, scalar, n))
+        return fail("enqueue");
+      if (shared_kernel) {
+        gpuk_arg args[] = {gpuk_arg_buffer(a), gpuk_arg_u64(n)};
+        size_t global = n;
+        if (gpuk_kernel_launch(s, shared_kernel, 1, &global, nullptr, 2, args))
+          return fail("launch");
+      }
+      if (gpuk_buffer_read(s, a, 0, n * 4, out.data()) || gpuk_event_record(done, s) ||
+          gpuk_event_synchronize(done))
+        return fail("finish");
+      double dot = 0;
+      if (gpuk_vec_dot_f32(s, b, c, n, &dot)) return fail("dot");
+      double ref_dot = 0;
+      for (size_t i = 0; i < n; i++) {
+        double want = double(hb[i]) + double(scalar) * hc[i] + (shared_kernel ? 1.0 : 0.0);
+        if (std::fabs(out[i] - want) > 1e-4 * (1 + std::fabs(want))) {
+          errors[t] = "thread " + std::to_string(t) + " round " + std::to_string(r) +
+                      " element " + std::to_string(i) + ": " + std::to_string(out[i]) +
+                      " != " + std::to_string(want);
+          failures++;
+          break;
+        }
+        ref_dot += double(hb[i]) * hc[i];
+      }
+      if (failures == 0 && std::fabs(dot - ref_dot) > 1e-3) {
+        errors[t] = "dot " + std::to_string(dot) + " != " + std::to_string(ref_dot);
+        failures++;
+      }
+    }
+    gpuk_buffer_destroy(a);
+    gpuk_buffer_destroy(b);
+    gpuk_buffer_destroy(c);
+    gpuk_event_destroy(done);
+    gpuk_stream_destroy(s);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) threads.emplace_back(work, t);
+  for (auto &th : threads) th.join();
+  for (const std::string &e : errors) EXPECT_EQ(e, "");
+  EXPECT_EQ(failures.load(), 0);
+  GPUK_EXPECT_OK(gpuk_kernel_destroy(shared_kernel));
+  GPUK_EXPECT_OK(gpuk_program_destroy(program));
+}
+
+TEST(ThreadsDiscovery, ConcurrentFirstUseSeesOneRegistry) {
+  // Discovery may already have run in this process; opening devices from many
+  // threads at once must still be safe.
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int t = 0; t < 8; t++)
+    threads.emplace_back([&] {
+      gpuk_device *d;
+      if (gpuk_device_open("cpu", &d) != GPUK_SUCCESS) bad++;
+      else gpuk_device_close(d);
+    });
+  for (auto &th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+GPUK_INSTANTIATE_ON_ALL_DEVICES(Threads);
