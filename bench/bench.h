@@ -6,10 +6,12 @@
 #include <stddef.h>
 
 typedef struct bench_options {
-  size_t n;      /* elements (float) for memory-bound ops */
+  size_t n;      /* elements (float) for memory-bound ops; matrix size for matmul */
+  int n_given;   /* --n was on the command line */
   int repeat;    /* timed runs; the median is reported */
   int warmup;    /* untimed runs first */
   int csv, json, quiet;
+  const char *blocks; /* matmul: comma-separated block shapes, or NULL */
 } bench_options;
 
 typedef struct bench_stats {
@@ -33,7 +35,13 @@ typedef struct bench_row {
   double pct_of_yardstick; /* ours relative to the yardstick (100 = equal), < 0 if n/a */
   double max_error;     /* verification error, < 0 if n/a */
   int verified;         /* 1 passed, 0 failed */
+  double gflops;        /* < 0 when not a compute figure */
+  double speedup;       /* over the CPU device in the same run, < 0 if n/a */
+  const char *block;    /* block shape, NULL if n/a */
 } bench_row;
+
+/* A row with every optional figure marked "not applicable" and verified = 1. */
+bench_row bench_row_new(const char *op, const char *device, const char *device_name, size_t n);
 
 void bench_print_header(const bench_options *o);
 void bench_print_row(const bench_options *o, const bench_row *r);
@@ -47,6 +55,10 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double
 int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, const char *which,
                  double d2d_gbps);
 int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o);
+/* cpu_ms: the CPU device's median for the same size (< 0: unknown); the
+ * device's own median comes back in *median_ms. */
+int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, double cpu_ms,
+                 double *median_ms);
 
 #define BENCH_CHECK(call)                                                              \
   do {                                                                                 \

@@ -58,7 +58,7 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double
     if (cases[i].kind == 0) BENCH_CHECK(gpuk_buffer_fill(NULL, a, 0, bytes, &poison, 1));
     if (cases[i].kind == 1) memset(host, poison, bytes);
     if (cases[i].kind == 2) BENCH_CHECK(gpuk_buffer_fill(NULL, b, 0, bytes, &poison, 1));
-    bench_row r = {cases[i].name, sel, info.name, o->n, {0, 0, 0}, -1, -1, -1, NULL, -1, -1, 1};
+    bench_row r = bench_row_new(cases[i].name, sel, info.name, o->n);
     int rc = bench_time(dev, s, o, do_copy, &ctx, &r.t);
     if (rc) return rc;
     /* Verify what the last run left behind. */

@@ -232,8 +232,7 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
 #endif
   int rc = 0;
   for (int sync_each = 0; sync_each < 2 && !rc; sync_each++) {
-    bench_row r = {sync_each ? "launch-sync" : "launch-async", sel, info.name, 1, {0, 0, 0}, -1, -1,
-                   -1, NULL, -1, -1, 1};
+    bench_row r = bench_row_new(sync_each ? "launch-sync" : "launch-async", sel, info.name, 1);
     double raw_us = -1;
     if (time_launches(&ours, raw_name ? &raw : NULL, o, sync_each ? SYNC_LAUNCHES : ASYNC_LAUNCHES,
                       sync_each, &r.t, &r.us_per_call, &raw_us)) {

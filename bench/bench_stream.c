@@ -49,8 +49,8 @@ int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, cons
   if (ctx.which) BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ha));
   BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, hb));
   BENCH_CHECK(gpuk_buffer_write(NULL, ctx.c, 0, bytes, hc));
-  bench_row r = {ctx.which ? "dot" : "triad", sel, info.name, n, {0, 0, 0}, -1, -1, -1,
-                 d2d_gbps > 0 ? "d2d copy" : NULL, -1, 0, 1};
+  bench_row r = bench_row_new(ctx.which ? "dot" : "triad", sel, info.name, n);
+  if (d2d_gbps > 0) r.yardstick = "d2d copy";
   int rc = bench_time(dev, s, o, do_op, &ctx, &r.t);
   if (rc) return rc;
   double max_err = 0;

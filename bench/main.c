@@ -1,6 +1,6 @@
-/* gpuk-bench: compares devices on copy bandwidth, element-wise and reduction
- * bandwidth and launch latency, every result verified. matmul arrives with the
- * GEMM issue. Usage: gpuk-bench <op> [options]; see usage(). */
+/* gpuk-bench: compares devices on matrix multiply, copy bandwidth, element-wise
+ * and reduction bandwidth and launch latency, every result verified.
+ * Usage: gpuk-bench <op> [options]; see usage(). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +13,18 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: gpuk-bench <op> [options]\n"
           "ops:\n"
+          "  matmul        square SGEMM (--n is the matrix size, default 1024) vs the CPU device\n"
+          "                and the vendor library (cuBLAS on CUDA, OpenBLAS on the CPU)\n"
           "  copy          host<->device (pageable and pinned) and device-to-device bandwidth\n"
           "  elementwise   triad a = b + s*c, against the device's D2D copy bandwidth\n"
           "  reduce        dot product, against the device's D2D copy bandwidth\n"
           "  launch        empty-kernel latency, async and synchronous\n"
-          "  all           every op above\n"
+          "  all           every op above but matmul\n"
           "options:\n"
           "  --device SEL  device selector (repeatable; 'all' for every device);\n"
           "                default: the default device and the CPU device\n"
           "  --n N         elements per vector (default 33554432 = 128 MiB of floats)\n"
+          "  --block LIST  matmul block shapes MWGxNWGxKWG/MDIMCxNDIMC, comma-separated\n"
           "  --repeat R    timed runs, median reported (default 20)\n"
           "  --warmup W    untimed runs first (default 3)\n"
           "  --csv | --json  machine-readable output\n"
@@ -36,7 +39,7 @@ static int parse_count(const char *s, size_t *out) {
   return 1;
 }
 
-static int run_device(const char *sel, const char *op, const bench_options *o) {
+static int run_device(const char *sel, const char *op, const bench_options *o, double *cpu_ms) {
   gpuk_device *dev;
   if (gpuk_device_open(sel, &dev) != GPUK_SUCCESS) {
     fprintf(stderr, "gpuk-bench: cannot open device '%s': %s\n", sel, gpuk_last_error());
@@ -44,12 +47,18 @@ static int run_device(const char *sel, const char *op, const bench_options *o) {
   }
   gpuk_device_info info;
   gpuk_device_get_info(dev, &info);
-  size_t needed = 3 * o->n * sizeof(float);
+  int matmul = !strcmp(op, "matmul");
+  size_t needed = 3 * o->n * (matmul ? o->n : 1) * sizeof(float);
   int rc = 0;
   if (strcmp(op, "launch") != 0 && needed > info.global_mem_bytes) {
     fprintf(stderr, "gpuk-bench: --n %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
             info.selector, (unsigned long long)info.global_mem_bytes);
     rc = 2;
+  }
+  if (!rc && matmul) {
+    double ms = -1;
+    rc = bench_matmul(dev, info.selector, o, *cpu_ms, &ms);
+    if (info.backend == GPUK_BACKEND_CPU) *cpu_ms = ms;
   }
   double d2d = -1;
   int all = strcmp(op, "all") == 0;
@@ -70,19 +79,15 @@ int main(int argc, char **argv) {
     return argc < 2 ? 2 : 0;
   }
   const char *op = argv[1];
-  const char *ops[] = {"copy", "elementwise", "reduce", "launch", "all"};
+  const char *ops[] = {"matmul", "copy", "elementwise", "reduce", "launch", "all"};
   int known = 0;
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) known |= !strcmp(op, ops[i]);
-  if (!strcmp(op, "matmul")) {
-    fprintf(stderr, "gpuk-bench: matmul is not implemented yet (the GEMM issue adds it)\n");
-    return 2;
-  }
   if (!known) {
     fprintf(stderr, "gpuk-bench: unknown op '%s'\n", op);
     usage(stderr);
     return 2;
   }
-  bench_options o = {1u << 25, 20, 3, 0, 0, 0};
+  bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL};
   const char *devices[MAX_DEVICES];
   int ndev = 0;
   for (int i = 2; i < argc; i++) {
@@ -92,6 +97,10 @@ int main(int argc, char **argv) {
       devices[ndev++] = v;
       i++;
     } else if (!strcmp(a, "--n") && v && parse_count(v, &o.n)) {
+      o.n_given = 1;
+      i++;
+    } else if (!strcmp(a, "--block") && v) {
+      o.blocks = v;
       i++;
     } else if (!strcmp(a, "--repeat") && v && parse_count(v, &count) && count < 100000) {
       o.repeat = (int)count;
@@ -138,10 +147,25 @@ int main(int argc, char **argv) {
       snprintf(selectors[nsel++], 64, "%s", devices[d]);
     }
   }
+  if (!strcmp(op, "matmul") && !o.n_given) o.n = 1024;
+  if (!strcmp(op, "matmul") && o.n >= 65536) {
+    fprintf(stderr, "gpuk-bench: matmul --n %zu is too large\n", o.n);
+    return 2;
+  }
+  /* The CPU device runs first so that the others can report their speedup. */
+  for (int d = 1; d < nsel; d++) {
+    if (strcmp(selectors[d], "cpu") == 0) {
+      char tmp[64];
+      memcpy(tmp, selectors[0], 64);
+      memcpy(selectors[0], selectors[d], 64);
+      memcpy(selectors[d], tmp, 64);
+    }
+  }
   bench_print_header(&o);
   int rc = 0;
+  double cpu_ms = -1;
   for (int d = 0; d < nsel; d++) {
-    int r = run_device(selectors[d], op, &o);
+    int r = run_device(selectors[d], op, &o, &cpu_ms);
     rc = r > rc ? r : rc;
   }
   bench_print_footer(&o);

@@ -26,19 +26,24 @@ double bench_now_ms(void) {
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
 }
 
+bench_row bench_row_new(const char *op, const char *device, const char *device_name, size_t n) {
+  bench_row r = {op, device, device_name, n, {0, 0, 0}, -1, -1, -1, NULL, -1, -1, 1, -1, -1, NULL};
+  return r;
+}
+
 static int json_rows;
 
 void bench_print_header(const bench_options *o) {
   if (o->csv) {
-    printf("op,device,device_name,n,median_ms,min_ms,max_ms,gbps,pct_of_copy,us_per_call,"
-           "yardstick,pct_of_yardstick,max_error,verified\n");
+    printf("op,device,device_name,n,block,median_ms,min_ms,max_ms,gbps,pct_of_copy,us_per_call,"
+           "gflops,speedup,yardstick,pct_of_yardstick,max_error,verified\n");
   } else if (o->json) {
     printf("[\n");
     json_rows = 0;
   } else {
-    printf("%-14s %-11s %11s %10s %10s %10s %9s %7s %9s %-18s %7s %9s %s\n", "op", "device", "n",
-           "median ms", "min ms", "max ms", "GB/s", "%copy", "us/call", "yardstick", "%yard",
-           "max err", "check");
+    printf("%-14s %-11s %10s %-15s %10s %10s %10s %8s %6s %8s %9s %8s %-18s %6s %9s %s\n", "op",
+           "device", "n", "block", "median ms", "min ms", "max ms", "GB/s", "%copy", "us/call",
+           "GFLOP/s", "vs cpu", "yardstick", "%yard", "max err", "check");
   }
 }
 
@@ -51,29 +56,34 @@ static void opt_num(const char *fmt, double v, int width) {
 
 void bench_print_row(const bench_options *o, const bench_row *r) {
   if (o->csv) {
-    printf("%s,%s,\"%s\",%zu,%.6f,%.6f,%.6f,%.3f,%.2f,%.3f,%s,%.2f,%.3g,%d\n", r->op, r->device,
-           r->device_name, r->n, r->t.median_ms, r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy,
-           r->us_per_call, r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
-           r->verified);
+    printf("%s,%s,\"%s\",%zu,%s,%.6f,%.6f,%.6f,%.3f,%.2f,%.3f,%.2f,%.2f,%s,%.2f,%.3g,%d\n", r->op,
+           r->device, r->device_name, r->n, r->block ? r->block : "", r->t.median_ms, r->t.min_ms,
+           r->t.max_ms, r->gbps, r->pct_of_copy, r->us_per_call, r->gflops, r->speedup,
+           r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error, r->verified);
   } else if (o->json) {
     printf("%s  {\"op\": \"%s\", \"device\": \"%s\", \"device_name\": \"%s\", \"n\": %zu, "
            "\"median_ms\": %.6f, \"min_ms\": %.6f, \"max_ms\": %.6f, \"gbps\": %.3f, "
-           "\"pct_of_copy\": %.2f, \"us_per_call\": %.3f, \"yardstick\": \"%s\", "
+           "\"pct_of_copy\": %.2f, \"us_per_call\": %.3f, \"gflops\": %.2f, \"speedup\": %.2f, "
+           "\"block\": \"%s\", \"yardstick\": \"%s\", "
            "\"pct_of_yardstick\": %.2f, \"max_error\": %.3g, \"verified\": %s}",
            json_rows++ ? ",\n" : "", r->op, r->device, r->device_name, r->n, r->t.median_ms,
-           r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy, r->us_per_call,
-           r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
+           r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy, r->us_per_call, r->gflops, r->speedup,
+           r->block ? r->block : "", r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
            r->verified ? "true" : "false");
   } else {
-    printf("%-14s %-11s %11zu %10.4f %10.4f %10.4f ", r->op, r->device, r->n, r->t.median_ms,
-           r->t.min_ms, r->t.max_ms);
-    opt_num("%*.1f", r->gbps, 9);
+    printf("%-14s %-11s %10zu %-15s %10.4f %10.4f %10.4f ", r->op, r->device, r->n,
+           r->block ? r->block : "-", r->t.median_ms, r->t.min_ms, r->t.max_ms);
+    opt_num("%*.1f", r->gbps, 8);
     printf(" ");
-    opt_num("%*.1f", r->pct_of_copy, 7);
+    opt_num("%*.1f", r->pct_of_copy, 6);
     printf(" ");
-    opt_num("%*.2f", r->us_per_call, 9);
+    opt_num("%*.2f", r->us_per_call, 8);
+    printf(" ");
+    opt_num("%*.1f", r->gflops, 9);
+    printf(" ");
+    opt_num("%*.2f", r->speedup, 8);
     printf(" %-18s ", r->yardstick ? r->yardstick : "-");
-    opt_num("%*.1f", r->pct_of_yardstick, 7);
+    opt_num("%*.1f", r->pct_of_yardstick, 6);
     printf(" ");
     if (r->max_error < 0)
       printf("%9s", "-");

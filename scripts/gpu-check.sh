@@ -64,6 +64,11 @@ log "benchmarks"
 bench_rc=$?
 "$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 --csv > "$out/bench.csv" 2>/dev/null
 cat "$out/bench.txt"
+log "matmul"
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --device cpu --repeat 10 \
+  --block 128x128x16/16x16,128x64x16/16x16,64x64x16/16x16,128x128x8/16x16,64x128x16/8x16 \
+  > "$out/matmul.txt" 2>&1 || bench_rc=$?
+cat "$out/matmul.txt"
 
 log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
 # A record for bench/results/: when, where, which commit, the command, the table.
@@ -80,6 +85,9 @@ log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
   cat "$out/gpuk-info.txt"
   echo
   cat "$out/bench.txt"
+  echo
+  echo "gpuk-bench matmul --n 4096 --device cuda:0 --device cpu --repeat 10 --block ..."
+  cat "$out/matmul.txt"
   echo '```'
 } > "$out/results.md"
 exit $(( test_rc || san_rc || bench_rc ))

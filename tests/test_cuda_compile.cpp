@@ -50,6 +50,16 @@ TEST_P(CudaCompile, EveryKernelFile) {
   }
 }
 
+TEST_P(CudaCompile, GemmVariants) {
+  std::string src = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm.cl");
+  for (const char *options : {"-DTRANS_A=1 -DTRANS_B=0", "-DTRANS_A=0 -DTRANS_B=1 -DGPUK_DOUBLE=1",
+                              "-DMWG=128 -DNWG=128 -DKWG=16 -DMDIMC=16 -DNDIMC=16",
+                              "-DMWG=8 -DNWG=8 -DKWG=8 -DMDIMC=8 -DNDIMC=8 -DGPUK_DOUBLE=1"})
+    EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(), options),
+              GPUK_SUCCESS)
+        << options << ": " << gpuk_last_error();
+}
+
 TEST_P(CudaCompile, NativeCudaAndPortableUserKernels) {
   const char *native = R"(extern "C" __global__ void axpy(float a, const float *x, float *y, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] += a * x[i]; })";

@@ -355,6 +355,41 @@ GPUK_API gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *
 GPUK_API gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a,
                                       const gpuk_buffer *b, size_t n, double *result);
 
+/* ---------------------------------------------------------------- matrix multiply */
+
+typedef enum gpuk_dtype { GPUK_FLOAT32 = 0, GPUK_FLOAT64 = 1 } gpuk_dtype;
+typedef enum gpuk_transpose { GPUK_NO_TRANS = 0, GPUK_TRANS = 1 } gpuk_transpose;
+
+/* Block shape of the tiled GEMM kernel (CLBlast's names). A work-group of
+ * mdimc x ndimc work-items computes an mwg x nwg tile of C, stepping through k
+ * in slices of kwg held in local memory; each work-item holds (mwg/mdimc) x
+ * (nwg/ndimc) results in registers. Rules, checked before compiling:
+ * mwg % mdimc == 0, nwg % ndimc == 0, (mwg * kwg) % (mdimc * ndimc) == 0,
+ * (nwg * kwg) % (mdimc * ndimc) == 0, mdimc * ndimc <= min(1024, the device's
+ * work-group limit), and the two tiles fit in local memory. The CPU backend ignores it. */
+typedef struct gpuk_gemm_config {
+  unsigned mwg, nwg, kwg, mdimc, ndimc;
+} gpuk_gemm_config;
+
+/* The block shape the library uses on this device when none is given. */
+GPUK_API gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
+                                              gpuk_gemm_config *config);
+
+/* C = alpha * op(A) * op(B) + beta * C with row-major matrices: op(A) is m x k,
+ * op(B) is k x n, C is m x n. Element (i, j) of a row-major matrix X with
+ * leading dimension ldx lives at X[offset + i * ldx + j]; offsets and leading
+ * dimensions count elements. A transposed A is stored k x m (lda >= m), etc.
+ * beta == 0 ignores what C held (NaN included). C must not overlap A or B.
+ * Enqueued on stream (NULL: default stream, blocking). config NULL: the
+ * device's default block shape. GPUK_FLOAT64 needs a device with double
+ * support. */
+GPUK_API gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose trans_a,
+                               gpuk_transpose trans_b, size_t m, size_t n, size_t k, double alpha,
+                               const gpuk_buffer *a, size_t a_offset, size_t lda,
+                               const gpuk_buffer *b, size_t b_offset, size_t ldb, double beta,
+                               gpuk_buffer *c, size_t c_offset, size_t ldc,
+                               const gpuk_gemm_config *config);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,7 @@ struct gpuk_event {
 };
 
 struct gpuk__signature;
+struct gpuk__gemm_args;
 
 struct gpuk_program {
   gpuk__object obj;
@@ -143,6 +144,10 @@ typedef struct gpuk_backend_ops {
    * *log receives a malloc'd compiler log (may be NULL). CUDA only. */
   gpuk_status (*compile_check)(const char *source, gpuk_source_language language,
                                const char *target, const char *options, char **log);
+
+  /* Matrix multiply with validated arguments (gemm.h). NULL: the core runs
+   * kernels/gemm.cl through kernel_launch. */
+  gpuk_status (*gemm)(gpuk_stream *stream, const struct gpuk__gemm_args *args);
 
   /* Built-in BabelStream vector ops (see gpuk_vec_* in gpuk.h). Sizes checked. */
   gpuk_status (*vec_copy_f32)(gpuk_stream *s, const gpuk_buffer *a, gpuk_buffer *c, size_t n);

@@ -20,5 +20,6 @@ static inline unsigned char *gpuk__cpu_ptr(const gpuk_buffer *b) { return (unsig
 void gpuk__cpu_fill_memory_ops(gpuk_backend_ops *ops);
 void gpuk__cpu_fill_stream_ops(gpuk_backend_ops *ops);
 void gpuk__cpu_fill_vec_ops(gpuk_backend_ops *ops);
+void gpuk__cpu_fill_gemm_ops(gpuk_backend_ops *ops);
 
 #endif

@@ -18,6 +18,7 @@ static gpuk_backend_ops make_ops(void) {
   gpuk__cpu_fill_memory_ops(&ops);
   gpuk__cpu_fill_stream_ops(&ops);
   gpuk__cpu_fill_vec_ops(&ops);
+  gpuk__cpu_fill_gemm_ops(&ops);
   return ops;
 }
 

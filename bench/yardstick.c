@@ -1,0 +1,123 @@
+/* Vendor SGEMM yardsticks for gpuk-bench matmul: cuBLAS through the driver API
+ * and libcublas opened at run time (TF32 off: CUBLAS_DEFAULT_MATH), OpenBLAS's
+ * cblas_sgemm when the build found it. Timed like libgpuk: median of repeats. */
+#include "yardstick.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef GPUK_BENCH_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+#ifdef GPUK_BENCH_HAVE_CUDA
+#include <dlfcn.h>
+#endif
+
+#ifdef GPUK_BENCH_HAVE_OPENBLAS
+static int openblas_sgemm(size_t n, const float *a, const float *b, const bench_options *o,
+                          bench_stats *stats) {
+  float *c = malloc(n * n * sizeof *c);
+  double *samples = calloc((size_t)o->repeat, sizeof *samples);
+  if (!c || !samples) return 1;
+  for (int i = 0; i < o->warmup + o->repeat; i++) {
+    double t0 = bench_now_ms();
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0f, a, (int)n,
+                b, (int)n, 0.0f, c, (int)n);
+    if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
+  }
+  *stats = bench_summarize(samples, o->repeat);
+  free(c);
+  free(samples);
+  return 0;
+}
+#endif
+
+#ifdef GPUK_BENCH_HAVE_CUDA
+/* cuBLAS with device memory from the driver API in the primary context, which
+ * the runtime inside cuBLAS shares. Returns 0 on success. */
+static int cublas_sgemm(int ordinal, size_t n, const float *a, const float *b,
+                        const bench_options *o, bench_stats *stats) {
+  void *cu = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  void *blas = dlopen(GPUK_BENCH_CUBLAS, RTLD_NOW | RTLD_LOCAL);
+  if (!blas) blas = dlopen("libcublas.so", RTLD_NOW | RTLD_LOCAL);
+  if (!cu || !blas) return 1;
+  int (*init)(unsigned) = (int (*)(unsigned))dlsym(cu, "cuInit");
+  int (*dev_get)(int *, int) = (int (*)(int *, int))dlsym(cu, "cuDeviceGet");
+  int (*retain)(void **, int) = (int (*)(void **, int))dlsym(cu, "cuDevicePrimaryCtxRetain");
+  int (*set_current)(void *) = (int (*)(void *))dlsym(cu, "cuCtxSetCurrent");
+  int (*mem_alloc)(unsigned long long *, size_t) =
+      (int (*)(unsigned long long *, size_t))dlsym(cu, "cuMemAlloc_v2");
+  int (*mem_free)(unsigned long long) = (int (*)(unsigned long long))dlsym(cu, "cuMemFree_v2");
+  int (*htod)(unsigned long long, const void *, size_t) =
+      (int (*)(unsigned long long, const void *, size_t))dlsym(cu, "cuMemcpyHtoD_v2");
+  int (*ev_create)(void **, unsigned) = (int (*)(void **, unsigned))dlsym(cu, "cuEventCreate");
+  int (*ev_record)(void *, void *) = (int (*)(void *, void *))dlsym(cu, "cuEventRecord");
+  int (*ev_sync)(void *) = (int (*)(void *))dlsym(cu, "cuEventSynchronize");
+  int (*ev_elapsed)(float *, void *, void *) =
+      (int (*)(float *, void *, void *))dlsym(cu, "cuEventElapsedTime");
+  int (*ev_destroy)(void *) = (int (*)(void *))dlsym(cu, "cuEventDestroy_v2");
+  int (*create)(void **) = (int (*)(void **))dlsym(blas, "cublasCreate_v2");
+  int (*destroy)(void *) = (int (*)(void *))dlsym(blas, "cublasDestroy_v2");
+  int (*math_mode)(void *, int) = (int (*)(void *, int))dlsym(blas, "cublasSetMathMode");
+  int (*sgemm)(void *, int, int, int, int, int, const float *, const float *, int, const float *,
+               int, const float *, float *, int) =
+      (int (*)(void *, int, int, int, int, int, const float *, const float *, int, const float *,
+               int, const float *, float *, int))dlsym(blas, "cublasSgemm_v2");
+  if (!init || !dev_get || !retain || !set_current || !mem_alloc || !mem_free || !htod ||
+      !ev_create || !ev_record || !ev_sync || !ev_elapsed || !ev_destroy || !create || !destroy ||
+      !math_mode || !sgemm)
+    return 1;
+  int dev;
+  void *ctx, *handle, *e0, *e1;
+  unsigned long long da, db, dc;
+  size_t bytes = n * n * sizeof(float);
+  if (init(0) || dev_get(&dev, ordinal) || retain(&ctx, dev) || set_current(ctx) ||
+      mem_alloc(&da, bytes) || mem_alloc(&db, bytes) || mem_alloc(&dc, bytes) ||
+      htod(da, a, bytes) || htod(db, b, bytes) || create(&handle) ||
+      math_mode(handle, 0 /* CUBLAS_DEFAULT_MATH: no TF32 */) || ev_create(&e0, 0) ||
+      ev_create(&e1, 0))
+    return 1;
+  double *samples = calloc((size_t)o->repeat, sizeof *samples);
+  const float one = 1.0f, zero = 0.0f;
+  int failed = !samples;
+  for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
+    /* Row-major C = A B is column-major C^T = B^T A^T. */
+    float ms = 0;
+    failed = ev_record(e0, NULL) ||
+             sgemm(handle, 0, 0, (int)n, (int)n, (int)n, &one, (const float *)(uintptr_t)db, (int)n,
+                   (const float *)(uintptr_t)da, (int)n, &zero, (float *)(uintptr_t)dc, (int)n) ||
+             ev_record(e1, NULL) || ev_sync(e1) || ev_elapsed(&ms, e0, e1);
+    if (i >= o->warmup && !failed) samples[i - o->warmup] = ms;
+  }
+  if (!failed) *stats = bench_summarize(samples, o->repeat);
+  free(samples);
+  ev_destroy(e0);
+  ev_destroy(e1);
+  destroy(handle);
+  mem_free(da);
+  mem_free(db);
+  mem_free(dc);
+  return failed;
+}
+#endif
+
+int yardstick_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
+                    const bench_options *o, bench_stats *stats, const char **name) {
+  *name = NULL;
+  (void)n, (void)a, (void)b, (void)o, (void)stats;
+#ifdef GPUK_BENCH_HAVE_CUDA
+  if (info->backend == GPUK_BACKEND_CUDA && cublas_sgemm(info->platform_index, n, a, b, o, stats) == 0) {
+    *name = "cuBLAS sgemm";
+    return 0;
+  }
+#endif
+#ifdef GPUK_BENCH_HAVE_OPENBLAS
+  if (info->backend == GPUK_BACKEND_CPU && openblas_sgemm(n, a, b, o, stats) == 0) {
+    *name = "OpenBLAS sgemm";
+    return 0;
+  }
+#endif
+  (void)info;
+  return 1;
+}

@@ -1,0 +1,14 @@
+/* Vendor libraries gpuk-bench compares against, each optional: cuBLAS on CUDA
+ * devices (opened at run time), OpenBLAS on the CPU (linked when found). */
+#ifndef GPUK_BENCH_YARDSTICK_H
+#define GPUK_BENCH_YARDSTICK_H
+
+#include "bench.h"
+
+/* Times C = A * B (row-major float, n x n, A and B given on the host) with the
+ * device's vendor library; fills *stats and returns 0, or returns 1 with
+ * *name = NULL when there is none for this device. *name names it. */
+int yardstick_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
+                    const bench_options *o, bench_stats *stats, const char **name);
+
+#endif

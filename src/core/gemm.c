@@ -1,0 +1,193 @@
+/* Public matrix multiply: argument checks (sizes, leading dimensions, buffer
+ * extents, aliasing, block-shape rules), then the backend's own GEMM (CPU) or
+ * the tiled kernels/gemm.cl (GPUs). */
+#include <stdio.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "gemm.h"
+#include "handles.h"
+
+/* Index arithmetic in the kernel is 32-bit for speed. */
+#define MAX_DIM ((size_t)1 << 31)
+
+gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
+                                     gpuk_gemm_config *config) {
+  gpuk__clear_error();
+  gpuk_status st = gpuk__check_device(device, "device");
+  if (st) return st;
+  if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
+  const gpuk_device_info *info = &device->entry.info;
+  /* Register-heavy 128 x 128 tiles on GPUs with room for them; a smaller shape
+   * elsewhere. A tuning database replaces this table in a later issue. */
+  gpuk_gemm_config big = {128, 128, 16, 16, 16}, small = {64, 64, 16, 16, 16};
+  size_t tile_bytes = (size_t)16 * (128 + 1) * 2 * (dtype == GPUK_FLOAT64 ? 8 : 4);
+  *config = info->type == GPUK_DEVICE_TYPE_GPU && info->local_mem_bytes >= tile_bytes &&
+                    info->max_work_group_size >= 256
+                ? big
+                : small;
+  if (info->max_work_group_size < 256) config->mdimc = config->ndimc = 8;
+  return GPUK_SUCCESS;
+}
+
+static gpuk_status check_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                const gpuk_gemm_config *c) {
+  if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)",
+                           c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc);
+  if (c->mwg % c->mdimc)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: mwg %u is not a multiple of mdimc %u", c->mwg, c->mdimc);
+  if (c->nwg % c->ndimc)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: nwg %u is not a multiple of ndimc %u", c->nwg, c->ndimc);
+  unsigned threads = c->mdimc * c->ndimc;
+  /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
+   * out of per-work-item stack for the register tile. */
+  size_t limit = info->max_work_group_size < 1024 ? info->max_work_group_size : 1024;
+  if ((c->mwg * c->kwg) % threads)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: mwg*kwg = %u is not a multiple of mdimc*ndimc = %u",
+                           c->mwg * c->kwg, threads);
+  if ((c->nwg * c->kwg) % threads)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: nwg*kwg = %u is not a multiple of mdimc*ndimc = %u",
+                           c->nwg * c->kwg, threads);
+  if (threads > limit || c->ndimc > info->max_work_item_sizes[0] ||
+      c->mdimc > info->max_work_item_sizes[1])
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: mdimc*ndimc = %u work-items exceed the limit of %zu (%s)",
+                           threads, limit, info->name);
+  size_t local = (size_t)c->kwg * (c->mwg + c->nwg + 2) * (dtype == GPUK_FLOAT64 ? 8 : 4);
+  if (local > info->local_mem_bytes)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: tiles need %zu bytes of local memory; the device has %llu",
+                           local, (unsigned long long)info->local_mem_bytes);
+  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: mwg/nwg above 512 or kwg above 256 is not supported");
+  return GPUK_SUCCESS;
+}
+
+/* Checks one stored matrix of rows x cols (as stored) with leading dimension ld
+ * at offset in a buffer of elem-byte elements. */
+static gpuk_status check_matrix(const char *name, const gpuk_buffer *buf, size_t offset,
+                                size_t ld, size_t rows, size_t cols, size_t elem) {
+  if (ld < cols || ld == 0)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "ld%s = %zu is smaller than the %zu columns of stored %s", name, ld,
+                           cols ? cols : 1, name);
+  if (ld >= MAX_DIM)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "ld%s = %zu is 2^31 or more", name, ld);
+  if (rows == 0 || cols == 0) return GPUK_SUCCESS;
+  /* Last element: offset + (rows - 1) * ld + cols - 1, computed without overflow. */
+  size_t capacity = buf->size / elem;
+  if (offset >= capacity || cols > capacity - offset ||
+      (rows - 1) > (capacity - offset - cols) / ld)
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_RANGE,
+                           "%s: %zu x %zu with ld %zu at offset %zu needs more than the buffer's "
+                           "%zu elements",
+                           name, rows, cols, ld, offset, capacity);
+  return GPUK_SUCCESS;
+}
+
+/* Element range [first, last] a stored matrix touches, for the aliasing check. */
+static int overlaps(const gpuk_buffer *x, size_t xo, size_t xld, size_t xr, size_t xc,
+                    const gpuk_buffer *y, size_t yo, size_t yld, size_t yr, size_t yc) {
+  if (x != y || !xr || !xc || !yr || !yc) return 0;
+  size_t x_end = xo + (xr - 1) * xld + xc, y_end = yo + (yr - 1) * yld + yc;
+  return xo < y_end && yo < x_end;
+}
+
+static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
+  if (g->dtype != GPUK_FLOAT32 && g->dtype != GPUK_FLOAT64)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "dtype %d is not a gpuk_dtype",
+                           (int)g->dtype);
+  if (g->dtype == GPUK_FLOAT64 && !d->entry.info.supports_double)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "%s has no double precision support",
+                           d->entry.info.name);
+  if ((unsigned)g->trans_a > 1 || (unsigned)g->trans_b > 1)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "trans_%s %d is not a gpuk_transpose",
+                           (unsigned)g->trans_a > 1 ? "a" : "b",
+                           (int)((unsigned)g->trans_a > 1 ? g->trans_a : g->trans_b));
+  if (g->m >= MAX_DIM || g->n >= MAX_DIM || g->k >= MAX_DIM)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "m %zu, n %zu, k %zu: each must be below 2^31", g->m, g->n, g->k);
+  size_t elem = g->dtype == GPUK_FLOAT64 ? 8 : 4;
+  size_t ar = g->trans_a ? g->k : g->m, ac = g->trans_a ? g->m : g->k;
+  size_t br = g->trans_b ? g->n : g->k, bc = g->trans_b ? g->k : g->n;
+  gpuk_status st = check_matrix("a", g->a, g->a_offset, g->lda, ar, ac, elem);
+  if (!st) st = check_matrix("b", g->b, g->b_offset, g->ldb, br, bc, elem);
+  if (!st) st = check_matrix("c", g->c, g->c_offset, g->ldc, g->m, g->n, elem);
+  if (st) return st;
+  if (overlaps(g->c, g->c_offset, g->ldc, g->m, g->n, g->a, g->a_offset, g->lda, ar, ac))
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps a in the same buffer");
+  if (overlaps(g->c, g->c_offset, g->ldc, g->m, g->n, g->b, g->b_offset, g->ldb, br, bc))
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps b in the same buffer");
+  return check_config(&d->entry.info, g->dtype, &g->config);
+}
+
+static gpuk_status gemm_with_kernel(gpuk_stream *s, const gpuk__gemm_args *g) {
+  gpuk_device *d = s->obj.device;
+  if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
+  const gpuk_gemm_config *c = &g->config;
+  char options[160];
+  snprintf(options, sizeof options,
+           "-DMWG=%u -DNWG=%u -DKWG=%u -DMDIMC=%u -DNDIMC=%u -DTRANS_A=%d -DTRANS_B=%d "
+           "-DGPUK_DOUBLE=%d",
+           c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, (int)g->trans_a, (int)g->trans_b,
+           g->dtype == GPUK_FLOAT64);
+  gpuk_kernel *k;
+  gpuk_status st = gpuk__builtin_kernel(d, "gemm.cl", options, "gpuk_gemm", &k);
+  if (st) return st;
+  size_t local[2] = {c->ndimc, c->mdimc};
+  size_t global[2] = {(g->n + c->nwg - 1) / c->nwg * c->ndimc, (g->m + c->mwg - 1) / c->mwg * c->mdimc};
+  int dbl = g->dtype == GPUK_FLOAT64;
+  gpuk_arg args[] = {gpuk_arg_u32((uint32_t)g->m),
+                     gpuk_arg_u32((uint32_t)g->n),
+                     gpuk_arg_u32((uint32_t)g->k),
+                     dbl ? gpuk_arg_f64(g->alpha) : gpuk_arg_f32((float)g->alpha),
+                     dbl ? gpuk_arg_f64(g->beta) : gpuk_arg_f32((float)g->beta),
+                     gpuk_arg_buffer((gpuk_buffer *)g->a),
+                     gpuk_arg_u64(g->a_offset),
+                     gpuk_arg_u32((uint32_t)g->lda),
+                     gpuk_arg_buffer((gpuk_buffer *)g->b),
+                     gpuk_arg_u64(g->b_offset),
+                     gpuk_arg_u32((uint32_t)g->ldb),
+                     gpuk_arg_buffer(g->c),
+                     gpuk_arg_u64(g->c_offset),
+                     gpuk_arg_u32((uint32_t)g->ldc)};
+  return d->ops->kernel_launch(s, k, 2, global, local, sizeof args / sizeof args[0], args);
+}
+
+gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose trans_a,
+                      gpuk_transpose trans_b, size_t m, size_t n, size_t k, double alpha,
+                      const gpuk_buffer *a, size_t a_offset, size_t lda, const gpuk_buffer *b,
+                      size_t b_offset, size_t ldb, double beta, gpuk_buffer *c, size_t c_offset,
+                      size_t ldc, const gpuk_gemm_config *config) {
+  gpuk__clear_error();
+  gpuk_status st = gpuk__check_object(a, GPUK__MAGIC_BUFFER, "a");
+  if (!st) st = gpuk__check_object(b, GPUK__MAGIC_BUFFER, "b");
+  if (!st) st = gpuk__check_object(c, GPUK__MAGIC_BUFFER, "c");
+  if (!st) st = gpuk__check_same_device(a->obj.device, b, "b");
+  if (!st) st = gpuk__check_same_device(a->obj.device, c, "c");
+  if (st) return st;
+  gpuk_device *d = a->obj.device;
+  gpuk_stream *s;
+  int blocking;
+  st = gpuk__resolve_stream(stream, d, &s, &blocking);
+  if (st) return st;
+  gpuk__gemm_args g = {dtype, trans_a, trans_b, m, n, k, alpha, beta, a, a_offset, lda,
+                       b, b_offset, ldb, c, c_offset, ldc, {0, 0, 0, 0, 0}};
+  if (config) {
+    g.config = *config;
+  } else {
+    st = gpuk_gemm_default_config(d, dtype == GPUK_FLOAT64 ? GPUK_FLOAT64 : GPUK_FLOAT32, &g.config);
+    if (st) return st;
+  }
+  st = check_args(&g, d);
+  if (st || m == 0 || n == 0) return st;
+  if (d->ops->gemm) return gpuk__finish(s, blocking, d->ops->gemm(s, &g));
+  return gpuk__finish(s, blocking, gemm_with_kernel(s, &g));
+}

@@ -1,0 +1,213 @@
+// Matrix multiply against a float64 host reference on every device: all four
+// transpose combinations, edge sizes, alpha/beta cases, offsets and leading
+// dimensions, several block shapes, and every bad input.
+#include <cmath>
+#include <limits>
+
+#include "gpuk_test.h"
+
+namespace {
+
+struct Case {
+  gpuk_transpose ta, tb;
+  size_t m, n, k;
+  double alpha, beta;
+  size_t a_off = 0, b_off = 0, c_off = 0, pad = 0;  // pad: extra leading-dimension elements
+};
+
+template <typename T>
+gpuk_dtype DtypeOf() {
+  return sizeof(T) == 8 ? GPUK_FLOAT64 : GPUK_FLOAT32;
+}
+
+class Gemm : public DeviceTest {
+ protected:
+  // Runs one case with config (NULL: default) and checks the relative
+  // Frobenius error against float64; returns false on failure.
+  template <typename T>
+  void Run(const Case &cs, const gpuk_gemm_config *config = nullptr) {
+    const size_t ar = cs.ta ? cs.k : cs.m, ac = cs.ta ? cs.m : cs.k;
+    const size_t br = cs.tb ? cs.n : cs.k, bc = cs.tb ? cs.k : cs.n;
+    const size_t lda = ac + cs.pad + (ac == 0), ldb = bc + cs.pad + (bc == 0);
+    const size_t ldc = cs.n + cs.pad + (cs.n == 0);
+    const size_t a_len = cs.a_off + ar * lda + 1, b_len = cs.b_off + br * ldb + 1;
+    const size_t c_len = cs.c_off + cs.m * ldc + 1;
+    std::vector<float> ra = RandomFloats(a_len), rb = RandomFloats(b_len), rc = RandomFloats(c_len);
+    std::vector<T> ha(ra.begin(), ra.end()), hb(rb.begin(), rb.end()), hc(rc.begin(), rc.end());
+    if (cs.beta == 0)  // beta == 0 must ignore NaN already in C
+      for (size_t i = 0; i < cs.m; i++)
+        for (size_t j = 0; j < cs.n; j++) hc[cs.c_off + i * ldc + j] = std::numeric_limits<T>::quiet_NaN();
+    std::vector<double> ref(hc.begin(), hc.end());
+    for (size_t i = 0; i < cs.m; i++)
+      for (size_t j = 0; j < cs.n; j++) {
+        double sum = 0;
+        for (size_t p = 0; p < cs.k; p++) {
+          double a = cs.ta ? ha[cs.a_off + p * lda + i] : ha[cs.a_off + i * lda + p];
+          double b = cs.tb ? hb[cs.b_off + j * ldb + p] : hb[cs.b_off + p * ldb + j];
+          sum += a * b;
+        }
+        double &c = ref[cs.c_off + i * ldc + j];
+        c = cs.alpha * sum + (cs.beta == 0 ? 0.0 : cs.beta * c);
+      }
+    gpuk_buffer *da, *db, *dc;
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, a_len * sizeof(T), GPUK_MEM_READ_ONLY, &da));
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, b_len * sizeof(T), GPUK_MEM_READ_ONLY, &db));
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, c_len * sizeof(T), GPUK_MEM_READ_WRITE, &dc));
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, da, 0, a_len * sizeof(T), ha.data()));
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, db, 0, b_len * sizeof(T), hb.data()));
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, dc, 0, c_len * sizeof(T), hc.data()));
+    GPUK_ASSERT_OK(gpuk_gemm(nullptr, DtypeOf<T>(), cs.ta, cs.tb, cs.m, cs.n, cs.k, cs.alpha, da,
+                             cs.a_off, lda, db, cs.b_off, ldb, cs.beta, dc, cs.c_off, ldc, config));
+    std::vector<T> got(c_len);
+    GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, dc, 0, c_len * sizeof(T), got.data()));
+    double err = 0, norm = 0;
+    size_t outside_changed = 0;
+    for (size_t x = 0; x < c_len; x++) {
+      bool inside = x >= cs.c_off && (x - cs.c_off) / ldc < cs.m && (x - cs.c_off) % ldc < cs.n;
+      if (!inside) {
+        // Elements between rows and around the matrix stay as they were.
+        outside_changed += !(got[x] == hc[x] || (std::isnan(got[x]) && std::isnan(hc[x])));
+        continue;
+      }
+      double d = double(got[x]) - ref[x];
+      err += std::isnan(d) ? 1e30 : d * d;
+      norm += ref[x] * ref[x];
+    }
+    const double unit = sizeof(T) == 8 ? 1e-13 : 1e-5;
+    double rel = std::sqrt(err) / (std::sqrt(norm) + 1e-30);
+    double bound = unit * std::sqrt(double(cs.k > 0 ? cs.k : 1));
+    EXPECT_TRUE(norm == 0 ? err == 0 : rel < bound)
+        << "ta=" << cs.ta << " tb=" << cs.tb << " m=" << cs.m << " n=" << cs.n << " k=" << cs.k
+        << " alpha=" << cs.alpha << " beta=" << cs.beta << ": relative error " << rel << " (bound "
+        << bound << ")";
+    EXPECT_EQ(outside_changed, 0u) << "writes outside C, m=" << cs.m << " n=" << cs.n;
+    for (gpuk_buffer *x : {da, db, dc}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
+  }
+};
+
+const size_t kEdgeSizes[] = {0, 1, 2, 7, 31, 33, 64, 65, 127, 129};
+
+TEST_P(Gemm, AllTransposesAndEdgeSizesFloat) {
+  for (int t = 0; t < 4; t++)
+    for (size_t m : kEdgeSizes)
+      for (size_t n : kEdgeSizes)
+        for (size_t k : {size_t(0), size_t(1), size_t(7), size_t(33), size_t(65), size_t(129)}) {
+          Run<float>({gpuk_transpose(t & 1), gpuk_transpose(t >> 1), m, n, k, 1.5, 0.5});
+          if (HasFailure()) return;
+        }
+}
+
+TEST_P(Gemm, KSweepAndLargerNonSquare) {
+  for (size_t k : kEdgeSizes) Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 37, 41, k, 1.0, 1.0});
+  Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 300, 129, 517, 1.0, 0.0});
+  Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 257, 600, 64, -2.0, 0.25});
+  Run<float>({GPUK_TRANS, GPUK_TRANS, 1, 1000, 333, 0.5, 1.0});
+}
+
+TEST_P(Gemm, AlphaAndBetaCases) {
+  for (double alpha : {0.0, 1.0, -0.75})
+    for (double beta : {0.0, 1.0, 2.5}) Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 70, 33, 65, alpha, beta});
+}
+
+TEST_P(Gemm, OffsetsAndLeadingDimensions) {
+  Case cs{GPUK_TRANS, GPUK_NO_TRANS, 45, 67, 29, 1.0, 0.5};
+  cs.a_off = 3;
+  cs.b_off = 17;
+  cs.c_off = 5;
+  cs.pad = 11;
+  for (int t = 0; t < 4; t++) {
+    cs.ta = gpuk_transpose(t & 1);
+    cs.tb = gpuk_transpose(t >> 1);
+    Run<float>(cs);
+  }
+}
+
+TEST_P(Gemm, Double) {
+  if (!info_.supports_double) {
+    gpuk_buffer *b;
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, 64, GPUK_MEM_READ_WRITE, &b));
+    GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT64, GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1, b,
+                                0, 1, b, 0, 1, 0, b, 4, 1, nullptr),
+                      GPUK_ERROR_UNSUPPORTED, "double");
+    GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+    GTEST_SKIP() << info_.name << " has no double support";
+  }
+  for (int t = 0; t < 4; t++)
+    Run<double>({gpuk_transpose(t & 1), gpuk_transpose(t >> 1), 65, 31, 129, 1.25, 0.0});
+  Run<double>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1.0, 1.0});
+}
+
+TEST_P(Gemm, SeveralBlockShapes) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
+  std::vector<gpuk_gemm_config> shapes = {
+      {8, 8, 8, 8, 8},        // the smallest legal: one result per work-item
+      {32, 64, 8, 8, 16},     // rectangular
+      {64, 64, 16, 16, 16},
+      {128, 128, 16, 16, 16}, // the largest default
+  };
+  for (const gpuk_gemm_config &c : shapes) {
+    if (c.mdimc * c.ndimc > info_.max_work_group_size) continue;
+    Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 131, 97, 77, 1.0, 0.5}, &c);
+    Run<float>({GPUK_TRANS, GPUK_TRANS, 64, 200, 16, 1.0, 0.0}, &c);
+  }
+}
+
+TEST_P(Gemm, BadInput) {
+  gpuk_buffer *a, *b, *c;
+  GPUK_ASSERT_OK(gpuk_buffer_create(device_, 100 * 4, GPUK_MEM_READ_WRITE, &a));
+  GPUK_ASSERT_OK(gpuk_buffer_create(device_, 100 * 4, GPUK_MEM_READ_WRITE, &b));
+  GPUK_ASSERT_OK(gpuk_buffer_create(device_, 100 * 4, GPUK_MEM_READ_WRITE, &c));
+  const gpuk_dtype f = GPUK_FLOAT32;
+  const gpuk_transpose N = GPUK_NO_TRANS, T = GPUK_TRANS;
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, nullptr, 0, 10, b, 0, 10, 0, c, 0, 10, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "a is NULL");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, a, 0, 10, b, 0, 10, 0, nullptr, 0, 10, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "c is NULL");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, a, 0, 9, b, 0, 10, 0, c, 0, 10, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "lda = 9 is smaller than the 10 columns");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, T, N, 10, 10, 5, 1, a, 0, 5, b, 0, 10, 0, c, 0, 10, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "lda = 5");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, a, 1, 10, b, 0, 10, 0, c, 0, 10, nullptr),
+                    GPUK_ERROR_OUT_OF_RANGE, "a: 10 x 10 with ld 10 at offset 1");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 11, 10, 1, a, 0, 10, b, 0, 11, 0, c, 0, 11, nullptr),
+                    GPUK_ERROR_OUT_OF_RANGE, "b:");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, a, 0, 10, b, 0, 10, 0, c, 0, 10000, nullptr),
+                    GPUK_ERROR_OUT_OF_RANGE, "c:");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, SIZE_MAX, 10, 10, 1, a, 0, 10, b, 0, 10, 0, c, 0, 10, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "below 2^31");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 3, 3, 3, 1, a, 0, SIZE_MAX / 2, b, 0, 3, 0, c, 0, 3, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "2^31");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, a, 8, 4, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "c overlaps a");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, b, 12, 4, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "c overlaps b");
+  // C beside A in one buffer is fine.
+  GPUK_EXPECT_OK(gpuk_gemm(nullptr, f, N, N, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, a, 16, 4, nullptr));
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, static_cast<gpuk_dtype>(7), N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "dtype 7");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, static_cast<gpuk_transpose>(2), N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "trans_a 2");
+  gpuk_gemm_config bad = {64, 64, 16, 24, 16};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "mwg 64 is not a multiple of mdimc 24");
+  bad = {64, 64, 1, 16, 16};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "mwg*kwg = 64 is not a multiple of mdimc*ndimc = 256");
+  bad = {64, 64, 16, 0, 16};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "must be > 0");
+  bad = {256, 256, 64, 64, 64};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "exceed the limit");
+  gpuk_gemm_config dflt;
+  GPUK_EXPECT_OK(gpuk_gemm_default_config(device_, f, &dflt));
+  GPUK_EXPECT_ERROR(gpuk_gemm_default_config(device_, f, nullptr), GPUK_ERROR_INVALID_ARGUMENT, "config");
+  GPUK_EXPECT_ERROR(gpuk_gemm_default_config(nullptr, f, &dflt), GPUK_ERROR_INVALID_ARGUMENT, "device");
+  // Empty products succeed without touching C.
+  GPUK_EXPECT_OK(gpuk_gemm(nullptr, f, N, N, 0, 10, 10, 1, a, 0, 10, b, 0, 10, 0, c, 0, 10, nullptr));
+  for (gpuk_buffer *x : {a, b, c}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
+}
+
+GPUK_INSTANTIATE_ON_ALL_DEVICES(Gemm);
+
+}  // namespace
