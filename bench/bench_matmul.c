@@ -77,11 +77,11 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
   yardstick_sgemm(&info, n, ha, hb, o, &yard, &yard_name);
 
   /* The block shapes to run: --block's list, or the device's default. */
-  char blocks[512];
+  char blocks[8192];
   snprintf(blocks, sizeof blocks, "%s", o->blocks && info.backend != GPUK_BACKEND_CPU ? o->blocks : "");
-  char *tokens[16];
+  char *tokens[256];
   int ntok = 0;
-  for (char *tok = strtok(blocks, ","); tok && ntok < 16; tok = strtok(NULL, ",")) tokens[ntok++] = tok;
+  for (char *tok = strtok(blocks, ","); tok && ntok < 256; tok = strtok(NULL, ",")) tokens[ntok++] = tok;
   int failed = 0;
   *median_ms = -1;
   for (int t = 0; t < (ntok ? ntok : 1); t++) {
