@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: install the dependencies, build libgpuk, list the devices and run
-# the main job (matrix multiply, then triad) on the best device present (a CUDA GPU, else an OpenCL GPU, else
-# the CPU), compared with the CPU device and verified.
+# the main job (matrix multiply, then triad) on the best device present (a CUDA
+# GPU, else an OpenCL GPU, else the CPU), compared with the CPU device, verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
