@@ -161,6 +161,15 @@ typedef struct gpuk_backend_ops {
                              size_t n, double *result);
 } gpuk_backend_ops;
 
+/* Defines `getter`, returning a table that `fill` fills on first use. The
+ * registry calls getters only from its pthread_once, so no lock is needed. */
+#define GPUK__DEFINE_OPS_GETTER(getter, fill) \
+  const gpuk_backend_ops *getter(void) {       \
+    static gpuk_backend_ops ops;               \
+    if (!ops.name) fill(&ops);                 \
+    return &ops;                               \
+  }
+
 /* Each backend's table, or NULL when not compiled in (registry.c lists them). */
 const gpuk_backend_ops *gpuk__cpu_ops(void);
 const gpuk_backend_ops *gpuk__opencl_ops(void);

@@ -8,26 +8,16 @@ static gpuk_status device_open(gpuk_device *d) {
 
 static void device_close(gpuk_device *d) { (void)d; }
 
-static gpuk_backend_ops make_ops(void) {
-  gpuk_backend_ops ops = {0};
-  ops.backend = GPUK_BACKEND_CPU;
-  ops.name = "cpu";
-  ops.enumerate = gpuk__cpu_enumerate;
-  ops.device_open = device_open;
-  ops.device_close = device_close;
-  gpuk__cpu_fill_memory_ops(&ops);
-  gpuk__cpu_fill_stream_ops(&ops);
-  gpuk__cpu_fill_vec_ops(&ops);
-  gpuk__cpu_fill_gemm_ops(&ops);
-  return ops;
+static void fill(gpuk_backend_ops *ops) {
+  ops->backend = GPUK_BACKEND_CPU;
+  ops->enumerate = gpuk__cpu_enumerate;
+  ops->device_open = device_open;
+  ops->device_close = device_close;
+  gpuk__cpu_fill_memory_ops(ops);
+  gpuk__cpu_fill_stream_ops(ops);
+  gpuk__cpu_fill_vec_ops(ops);
+  gpuk__cpu_fill_gemm_ops(ops);
+  ops->name = "cpu"; /* last: marks the table filled */
 }
 
-const gpuk_backend_ops *gpuk__cpu_ops(void) {
-  static gpuk_backend_ops ops;
-  static int ready;
-  if (!ready) { /* only called from the registry's pthread_once */
-    ops = make_ops();
-    ready = 1;
-  }
-  return &ops;
-}
+GPUK__DEFINE_OPS_GETTER(gpuk__cpu_ops, fill)

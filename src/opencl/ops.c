@@ -1,23 +1,13 @@
 /* The OpenCL backend's ops table. */
 #include "opencl.h"
 
-static gpuk_backend_ops make_ops(void) {
-  gpuk_backend_ops ops = {0};
-  ops.backend = GPUK_BACKEND_OPENCL;
-  ops.name = "opencl";
-  gpuk__cl_fill_device_ops(&ops);
-  gpuk__cl_fill_memory_ops(&ops);
-  gpuk__cl_fill_stream_ops(&ops);
-  gpuk__cl_fill_kernel_ops(&ops);
-  return ops;
+static void fill(gpuk_backend_ops *ops) {
+  ops->backend = GPUK_BACKEND_OPENCL;
+  gpuk__cl_fill_device_ops(ops);
+  gpuk__cl_fill_memory_ops(ops);
+  gpuk__cl_fill_stream_ops(ops);
+  gpuk__cl_fill_kernel_ops(ops);
+  ops->name = "opencl"; /* last: marks the table filled */
 }
 
-const gpuk_backend_ops *gpuk__opencl_ops(void) {
-  static gpuk_backend_ops ops;
-  static int ready;
-  if (!ready) { /* only called from the registry's pthread_once */
-    ops = make_ops();
-    ready = 1;
-  }
-  return &ops;
-}
+GPUK__DEFINE_OPS_GETTER(gpuk__opencl_ops, fill)
