@@ -92,6 +92,6 @@ log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
 } > "$out/results.md"
 # Only a few files come back from a device machine: keep the record and the
 # CSV loose, pack the logs.
-(cd "$out" && tar czf logs.tgz --exclude=results.md --exclude=bench.csv --exclude=logs.tgz . &&
-  find . -maxdepth 1 -type f ! -name results.md ! -name bench.csv ! -name logs.tgz -delete)
+(cd "$out" && logs=$(ls | grep -v -x -e results.md -e bench.csv) &&
+  tar czf /tmp/gpuk-check-logs.tgz $logs && rm -f $logs && mv /tmp/gpuk-check-logs.tgz logs.tgz)
 exit $(( test_rc || san_rc || bench_rc ))
