@@ -8,7 +8,7 @@
 #include "bench.h"
 
 #ifdef GPUK_BENCH_HAVE_OPENCL
-#include <CL/cl.h>
+#include "raw_opencl.h"
 #endif
 #ifdef GPUK_BENCH_HAVE_CUDA
 #include <cuda.h>
@@ -80,8 +80,7 @@ static int gpuk_sync(void *p) { return gpuk_stream_synchronize(((gpuk_launch_ctx
 
 #ifdef GPUK_BENCH_HAVE_OPENCL
 typedef struct raw_cl {
-  cl_context ctx;
-  cl_command_queue q;
+  raw_cl_device device;
   cl_program prog;
   cl_kernel k;
   cl_mem mem;
@@ -91,34 +90,22 @@ static int raw_launch(void *p) {
   raw_cl *c = p;
   size_t global = 1, local = 1;
   if (clSetKernelArg(c->k, 0, sizeof c->mem, &c->mem) != CL_SUCCESS) return 1;
-  return clEnqueueNDRangeKernel(c->q, c->k, 1, NULL, &global, &local, 0, NULL, NULL) != CL_SUCCESS;
+  return clEnqueueNDRangeKernel(c->device.queue, c->k, 1, NULL, &global, &local, 0, NULL, NULL) !=
+         CL_SUCCESS;
 }
 
-static int raw_sync(void *p) { return clFinish(((raw_cl *)p)->q) != CL_SUCCESS; }
+static int raw_sync(void *p) { return clFinish(((raw_cl *)p)->device.queue) != CL_SUCCESS; }
 
-/* Opens the same OpenCL device directly; returns 0 on success. */
+/* Opens the same OpenCL device directly and builds the empty kernel; returns 0
+ * on success. */
 static int raw_open(const gpuk_device_info *info, raw_cl *c) {
-  cl_platform_id platforms[16];
-  cl_uint np = 0;
-  if (clGetPlatformIDs(16, platforms, &np) != CL_SUCCESS || (cl_uint)info->platform_index >= np)
-    return 1;
-  cl_device_id devices[64];
-  cl_uint nd = 0;
-  if (clGetDeviceIDs(platforms[info->platform_index], CL_DEVICE_TYPE_ALL, 64, devices, &nd) !=
-          CL_SUCCESS ||
-      (cl_uint)info->device_index >= nd)
-    return 1;
-  cl_device_id d = devices[info->device_index];
   cl_int err;
-  c->ctx = clCreateContext(NULL, 1, &d, NULL, NULL, &err);
-  if (err) return 1;
-  c->q = clCreateCommandQueue(c->ctx, d, 0, &err);
-  if (err) return 1;
-  c->prog = clCreateProgramWithSource(c->ctx, 1, &kEmpty, NULL, &err);
-  if (err || clBuildProgram(c->prog, 1, &d, "", NULL, NULL) != CL_SUCCESS) return 1;
+  if (raw_cl_device_open(info, &c->device)) return 1;
+  c->prog = clCreateProgramWithSource(c->device.context, 1, &kEmpty, NULL, &err);
+  if (err || clBuildProgram(c->prog, 1, &c->device.device, "", NULL, NULL) != CL_SUCCESS) return 1;
   c->k = clCreateKernel(c->prog, "empty_kernel", &err);
   if (err) return 1;
-  c->mem = clCreateBuffer(c->ctx, CL_MEM_READ_WRITE, 64, NULL, &err);
+  c->mem = clCreateBuffer(c->device.context, CL_MEM_READ_WRITE, 64, NULL, &err);
   return err != CL_SUCCESS;
 }
 
@@ -126,8 +113,7 @@ static void raw_close(raw_cl *c) {
   if (c->mem) clReleaseMemObject(c->mem);
   if (c->k) clReleaseKernel(c->k);
   if (c->prog) clReleaseProgram(c->prog);
-  if (c->q) clReleaseCommandQueue(c->q);
-  if (c->ctx) clReleaseContext(c->ctx);
+  raw_cl_device_close(&c->device);
 }
 #endif
 

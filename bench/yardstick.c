@@ -1,6 +1,7 @@
 /* Vendor SGEMM yardsticks for gpuk-bench matmul: cuBLAS through the driver API
- * and libcublas opened at run time (TF32 off: CUBLAS_DEFAULT_MATH), OpenBLAS's
- * cblas_sgemm when the build found it. Timed like libgpuk: median of repeats. */
+ * and libcublas opened at run time (TF32 off: CUBLAS_DEFAULT_MATH), CLBlast on
+ * OpenCL devices and OpenBLAS's cblas_sgemm when the build found them. Median
+ * of repeats, like libgpuk's own figures. */
 #include "yardstick.h"
 
 #include <stdint.h>
@@ -12,6 +13,11 @@
 #endif
 #ifdef GPUK_BENCH_HAVE_CUDA
 #include <dlfcn.h>
+#endif
+#ifdef GPUK_BENCH_HAVE_CLBLAST
+#include <clblast_c.h>
+
+#include "raw_opencl.h"
 #endif
 
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
@@ -102,6 +108,38 @@ static int cublas_sgemm(int ordinal, size_t n, const float *a, const float *b,
 }
 #endif
 
+#ifdef GPUK_BENCH_HAVE_CLBLAST
+/* CLBlast on the same OpenCL device, through its own context and queue; its
+ * tuned parameters are CLBlast's own database (no tuning run here). */
+static int clblast_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
+                         const bench_options *o, bench_stats *stats) {
+  raw_cl_device d = {0};
+  if (raw_cl_device_open(info, &d)) return 1;
+  size_t bytes = n * n * sizeof(float);
+  cl_int e1, e2, e3;
+  cl_mem da = clCreateBuffer(d.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)a, &e1);
+  cl_mem db = clCreateBuffer(d.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)b, &e2);
+  cl_mem dc = clCreateBuffer(d.context, CL_MEM_READ_WRITE, bytes, NULL, &e3);
+  double *samples = calloc((size_t)o->repeat, sizeof *samples);
+  int failed = e1 || e2 || e3 || !samples;
+  for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
+    double t0 = bench_now_ms();
+    failed = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
+                          1.0f, da, 0, n, db, 0, n, 0.0f, dc, 0, n, &d.queue, NULL) !=
+                 CLBlastSuccess ||
+             clFinish(d.queue) != CL_SUCCESS;
+    if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
+  }
+  if (!failed) *stats = bench_summarize(samples, o->repeat);
+  free(samples);
+  if (!e1) clReleaseMemObject(da);
+  if (!e2) clReleaseMemObject(db);
+  if (!e3) clReleaseMemObject(dc);
+  raw_cl_device_close(&d);
+  return failed;
+}
+#endif
+
 int yardstick_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
                     const bench_options *o, bench_stats *stats, const char **name) {
   *name = NULL;
@@ -109,6 +147,12 @@ int yardstick_sgemm(const gpuk_device_info *info, size_t n, const float *a, cons
 #ifdef GPUK_BENCH_HAVE_CUDA
   if (info->backend == GPUK_BACKEND_CUDA && cublas_sgemm(info->platform_index, n, a, b, o, stats) == 0) {
     *name = "cuBLAS sgemm";
+    return 0;
+  }
+#endif
+#ifdef GPUK_BENCH_HAVE_CLBLAST
+  if (info->backend == GPUK_BACKEND_OPENCL && clblast_sgemm(info, n, a, b, o, stats) == 0) {
+    *name = "CLBlast sgemm";
     return 0;
   }
 #endif

@@ -1,5 +1,6 @@
 /* Vendor libraries gpuk-bench compares against, each optional: cuBLAS on CUDA
- * devices (opened at run time), OpenBLAS on the CPU (linked when found). */
+ * devices (opened at run time), CLBlast on OpenCL devices and OpenBLAS on the
+ * CPU (linked when found). */
 #ifndef GPUK_BENCH_YARDSTICK_H
 #define GPUK_BENCH_YARDSTICK_H
 
