@@ -14,7 +14,7 @@ static void usage(FILE *f) {
           "usage: gpuk-bench <op> [options]\n"
           "ops:\n"
           "  matmul        square SGEMM (--n is the matrix size, default 1024) vs the CPU device\n"
-          "                and the vendor library (cuBLAS on CUDA, OpenBLAS on the CPU)\n"
+          "                and the vendor library (cuBLAS, CLBlast or OpenBLAS on the same device)\n"
           "  copy          host<->device (pageable and pinned) and device-to-device bandwidth\n"
           "  elementwise   triad a = b + s*c, against the device's D2D copy bandwidth\n"
           "  reduce        dot product, against the device's D2D copy bandwidth\n"
@@ -24,6 +24,7 @@ static void usage(FILE *f) {
           "  --device SEL  device selector (repeatable; 'all' for every device);\n"
           "                default: the default device and the CPU device\n"
           "  --n N         elements per vector (default 33554432 = 128 MiB of floats)\n"
+          "  --sizes LIST  several sizes: 256,512,1000 or a doubling range 64..4096\n"
           "  --block LIST  matmul block shapes MWGxNWGxKWG/MDIMCxNDIMC, comma-separated\n"
           "  --repeat R    timed runs, median reported (default 20)\n"
           "  --warmup W    untimed runs first (default 3)\n"
@@ -37,6 +38,32 @@ static int parse_count(const char *s, size_t *out) {
   if (!*s || *end || v == 0) return 0;
   *out = (size_t)v;
   return 1;
+}
+
+#define MAX_SIZES 64
+
+/* Parses "a,b,c" or "lo..hi" (doubling from lo while <= hi) into sizes. */
+static int parse_sizes(const char *s, size_t *sizes, int *count) {
+  const char *dots = strstr(s, "..");
+  *count = 0;
+  if (dots) {
+    char lo_text[32];
+    size_t lo, hi, len = (size_t)(dots - s);
+    if (len == 0 || len >= sizeof lo_text) return 0;
+    memcpy(lo_text, s, len);
+    lo_text[len] = '\0';
+    if (!parse_count(lo_text, &lo) || !parse_count(dots + 2, &hi) || lo > hi) return 0;
+    for (size_t v = lo; v <= hi && *count < MAX_SIZES; v *= 2) sizes[(*count)++] = v;
+    return 1;
+  }
+  char copy[1024];
+  if (strlen(s) >= sizeof copy) return 0;
+  strcpy(copy, s);
+  for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+    if (*count == MAX_SIZES || !parse_count(tok, &sizes[*count])) return 0;
+    (*count)++;
+  }
+  return *count > 0;
 }
 
 static int run_device(const char *sel, const char *op, const bench_options *o, double *cpu_ms) {
@@ -90,6 +117,8 @@ int main(int argc, char **argv) {
   bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL};
   const char *devices[MAX_DEVICES];
   int ndev = 0;
+  size_t sizes[MAX_SIZES];
+  int nsizes = 0;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     size_t count;
@@ -97,6 +126,9 @@ int main(int argc, char **argv) {
       devices[ndev++] = v;
       i++;
     } else if (!strcmp(a, "--n") && v && parse_count(v, &o.n)) {
+      o.n_given = 1;
+      i++;
+    } else if (!strcmp(a, "--sizes") && v && parse_sizes(v, sizes, &nsizes)) {
       o.n_given = 1;
       i++;
     } else if (!strcmp(a, "--block") && v) {
@@ -148,9 +180,12 @@ int main(int argc, char **argv) {
     }
   }
   if (!strcmp(op, "matmul") && !o.n_given) o.n = 1024;
-  if (!strcmp(op, "matmul") && o.n >= 65536) {
-    fprintf(stderr, "gpuk-bench: matmul --n %zu is too large\n", o.n);
-    return 2;
+  if (nsizes == 0) sizes[nsizes++] = o.n;
+  for (int i = 0; i < nsizes; i++) {
+    if (!strcmp(op, "matmul") && sizes[i] >= 65536) {
+      fprintf(stderr, "gpuk-bench: matmul size %zu is too large\n", sizes[i]);
+      return 2;
+    }
   }
   /* The CPU device runs first so that the others can report their speedup. */
   for (int d = 1; d < nsel; d++) {
@@ -163,10 +198,13 @@ int main(int argc, char **argv) {
   }
   bench_print_header(&o);
   int rc = 0;
-  double cpu_ms = -1;
-  for (int d = 0; d < nsel; d++) {
-    int r = run_device(selectors[d], op, &o, &cpu_ms);
-    rc = r > rc ? r : rc;
+  for (int i = 0; i < nsizes; i++) {
+    o.n = sizes[i];
+    double cpu_ms = -1;
+    for (int d = 0; d < nsel; d++) {
+      int r = run_device(selectors[d], op, &o, &cpu_ms);
+      rc = r > rc ? r : rc;
+    }
   }
   bench_print_footer(&o);
   if (rc == 1) fprintf(stderr, "gpuk-bench: VERIFICATION FAILED (see rows marked FAILED)\n");

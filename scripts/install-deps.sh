@@ -9,6 +9,7 @@ packages=(
   ocl-icd-opencl-dev opencl-headers clinfo        # OpenCL through the ICD loader
   pocl-opencl-icd                                 # an OpenCL device on the CPU
   libclblast-dev libopenblas-dev                  # yardsticks for the GEMM benchmark
+  gnuplot-nox                                     # bench/plot.sh
 )
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
