@@ -140,7 +140,8 @@ typedef struct gpuk_device_info {
 } gpuk_device_info;
 
 /* Number of devices over every available backend, in the order: CUDA, OpenCL
- * GPUs, other OpenCL devices, the CPU device. Discovery runs once per process. */
+ * GPUs, OpenCL accelerators, the native CPU device, OpenCL CPU devices (the
+ * first is the default). Discovery runs once per process. */
 GPUK_API gpuk_status gpuk_device_count(size_t *count);
 
 /* Properties of the index-th device (0 <= index < gpuk_device_count()). */
@@ -153,7 +154,8 @@ typedef struct gpuk_device gpuk_device;
  *   "gpu" (first GPU of any backend), "default", or a case-insensitive
  *   substring of the device name.
  * NULL or "" reads the GPUK_DEVICE environment variable and, when it is unset,
- * opens the fastest kind present: a CUDA GPU, then an OpenCL GPU, then the CPU.
+ * opens the fastest kind present: a CUDA GPU, then an OpenCL GPU, then the
+ * native CPU device.
  * An unknown selector returns GPUK_ERROR_NOT_FOUND; a selector naming a backend
  * that is unavailable returns GPUK_ERROR_BACKEND_UNAVAILABLE with the reason.
  * Each call returns a new handle; close it with gpuk_device_close(). */

@@ -45,12 +45,11 @@ static void discover_backend(gpuk_backend b) {
   if (info->available) info->reason[0] = '\0';
 }
 
-static void add_devices(gpuk_backend b, int gpus_only, int skip_gpus) {
+/* Appends the backend's devices of one type (or of every type when type < 0). */
+static void add_devices(gpuk_backend b, int type) {
   for (size_t i = 0; i < lists[b].count; i++) {
     const gpuk__device_entry *e = &lists[b].entries[i];
-    int is_gpu = e->info.type == GPUK_DEVICE_TYPE_GPU;
-    if ((gpus_only && !is_gpu) || (skip_gpus && is_gpu)) continue;
-    registry.devices[registry.count++] = e;
+    if (type < 0 || (int)e->info.type == type) registry.devices[registry.count++] = e;
   }
 }
 
@@ -58,10 +57,14 @@ static void discover(void) {
   /* Discovery must not leave a message behind for the caller's thread. */
   for (int b = 0; b < GPUK_BACKEND_COUNT; b++) discover_backend((gpuk_backend)b);
   gpuk__clear_error();
-  add_devices(GPUK_BACKEND_CUDA, 0, 0);
-  add_devices(GPUK_BACKEND_OPENCL, 1, 0);
-  add_devices(GPUK_BACKEND_OPENCL, 0, 1);
-  add_devices(GPUK_BACKEND_CPU, 0, 0);
+  /* Fastest kind first: the first entry is the default device. OpenCL CPU
+   * devices (PoCL) come after the native CPU device, which is faster at what
+   * libgpuk does on a CPU and is the reference. */
+  add_devices(GPUK_BACKEND_CUDA, -1);
+  add_devices(GPUK_BACKEND_OPENCL, GPUK_DEVICE_TYPE_GPU);
+  add_devices(GPUK_BACKEND_OPENCL, GPUK_DEVICE_TYPE_ACCELERATOR);
+  add_devices(GPUK_BACKEND_CPU, -1);
+  add_devices(GPUK_BACKEND_OPENCL, GPUK_DEVICE_TYPE_CPU);
 }
 
 const gpuk__registry *gpuk__registry_get(void) {

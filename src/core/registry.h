@@ -7,7 +7,8 @@
 typedef struct gpuk__registry {
   gpuk_backend_info backends[GPUK_BACKEND_COUNT];
   const gpuk_backend_ops *ops[GPUK_BACKEND_COUNT];
-  /* Every device, fastest kind first (CUDA, OpenCL GPUs, other OpenCL, CPU). */
+  /* Every device, fastest kind first: CUDA, OpenCL GPUs, OpenCL accelerators,
+   * the native CPU device, OpenCL CPU devices. */
   size_t count;
   const gpuk__device_entry *devices[GPUK_BACKEND_COUNT * GPUK__MAX_DEVICES_PER_BACKEND];
 } gpuk__registry;
