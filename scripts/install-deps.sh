@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build gcc g++ pkg-config            # build
   libgtest-dev googletest                         # tests
+  clang libclang-rt-dev                           # libFuzzer targets (tests/fuzz)
   ocl-icd-opencl-dev opencl-headers clinfo        # OpenCL through the ICD loader
   pocl-opencl-icd                                 # an OpenCL device on the CPU
   libclblast-dev libopenblas-dev                  # yardsticks for the GEMM benchmark

@@ -80,6 +80,11 @@ int gpuk__cache_load(const char *key, void **data, size_t *size) {
     atomic_fetch_add(&stat_misses, 1);
     return 0;
   }
+  /* The header's lengths are checked against the file's real size before any
+   * allocation, so a damaged entry cannot ask for gigabytes. */
+  long file_size = -1;
+  if (fseek(f, 0, SEEK_END) == 0) file_size = ftell(f);
+  rewind(f);
   char magic[8];
   uint64_t key_len = 0, data_len = 0, sum = 0;
   char *stored_key = NULL;
@@ -89,7 +94,8 @@ int gpuk__cache_load(const char *key, void **data, size_t *size) {
            (stored_key = malloc(key_len + 1)) != NULL &&
            fread(stored_key, 1, key_len, f) == key_len && memcmp(stored_key, key, key_len) == 0 &&
            fread(&data_len, sizeof data_len, 1, f) == 1 && fread(&sum, sizeof sum, 1, f) == 1 &&
-           data_len > 0 && data_len < ((uint64_t)1 << 32) &&
+           data_len > 0 && file_size > 0 &&
+           data_len == (uint64_t)file_size - 8 - 3 * sizeof(uint64_t) - key_len &&
            (blob = malloc(data_len)) != NULL && fread(blob, 1, data_len, f) == data_len &&
            fgetc(f) == EOF && fnv1a(blob, data_len, 0xcbf29ce484222325ULL) == sum;
   fclose(f);

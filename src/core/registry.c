@@ -72,15 +72,6 @@ const gpuk__registry *gpuk__registry_get(void) {
   return &registry;
 }
 
-const char *gpuk_backend_name(gpuk_backend backend) {
-  switch (backend) {
-    case GPUK_BACKEND_CPU: return "cpu";
-    case GPUK_BACKEND_OPENCL: return "opencl";
-    case GPUK_BACKEND_CUDA: return "cuda";
-    default: return "unknown";
-  }
-}
-
 gpuk_status gpuk_backend_get_info(gpuk_backend backend, gpuk_backend_info *info) {
   gpuk__clear_error();
   if ((int)backend < 0 || backend >= GPUK_BACKEND_COUNT)
