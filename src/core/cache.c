@@ -95,6 +95,7 @@ int gpuk__cache_load(const char *key, void **data, size_t *size) {
            fread(stored_key, 1, key_len, f) == key_len && memcmp(stored_key, key, key_len) == 0 &&
            fread(&data_len, sizeof data_len, 1, f) == 1 && fread(&sum, sizeof sum, 1, f) == 1 &&
            data_len > 0 && file_size > 0 &&
+           (uint64_t)file_size > 8 + 3 * sizeof(uint64_t) + key_len &&
            data_len == (uint64_t)file_size - 8 - 3 * sizeof(uint64_t) - key_len &&
            (blob = malloc(data_len)) != NULL && fread(blob, 1, data_len, f) == data_len &&
            fgetc(f) == EOF && fnv1a(blob, data_len, 0xcbf29ce484222325ULL) == sum;
