@@ -182,7 +182,7 @@ gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose tran
   if (config) {
     g.config = *config;
   } else {
-    st = gpuk_gemm_default_config(d, dtype == GPUK_FLOAT64 ? GPUK_FLOAT64 : GPUK_FLOAT32, &g.config);
+    st = gpuk_gemm_default_config(d, dtype, &g.config);
     if (st) return st;
   }
   st = check_args(&g, d);

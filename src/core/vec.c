@@ -64,16 +64,23 @@ static gpuk_status prepare(gpuk_stream *stream, size_t n, size_t count, const na
   prepare(stream, n, sizeof((named_vector[]){__VA_ARGS__}) / sizeof(named_vector), \
           (named_vector[]){__VA_ARGS__}, &s, &blocking)
 
-static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, size_t n,
+/* Launches kernel `name` of kernels/stream.cl with the given shape. */
+static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, const vec_shape *shape,
                                         size_t nargs, gpuk_arg *args) {
   gpuk_device *d = s->obj.device;
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, name);
-  vec_shape shape = shape_for(d, n);
   gpuk_kernel *k;
-  gpuk_status st = gpuk__builtin_kernel(d, "stream.cl", shape.options, name, &k);
+  gpuk_status st = gpuk__builtin_kernel(d, "stream.cl", shape->options, name, &k);
   if (st) return st;
-  size_t global = shape.groups * shape.wg;
-  return d->ops->kernel_launch(s, k, 1, &global, &shape.wg, nargs, args);
+  size_t global = shape->groups * shape->wg;
+  return d->ops->kernel_launch(s, k, 1, &global, &shape->wg, nargs, args);
+}
+
+/* The element-wise ops: the shape follows from n. */
+static gpuk_status launch_elementwise(gpuk_stream *s, const char *name, size_t n, size_t nargs,
+                                      gpuk_arg *args) {
+  vec_shape shape = shape_for(s->obj.device, n);
+  return launch_stream_kernel(s, name, &shape, nargs, args);
 }
 
 gpuk_status gpuk_vec_copy_f32(gpuk_stream *stream, const gpuk_buffer *a, gpuk_buffer *c,
@@ -86,7 +93,7 @@ gpuk_status gpuk_vec_copy_f32(gpuk_stream *stream, const gpuk_buffer *a, gpuk_bu
   const gpuk_backend_ops *ops = s->obj.device->ops;
   if (ops->vec_copy_f32) return gpuk__finish(s, blocking, ops->vec_copy_f32(s, a, c, n));
   gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer(c), gpuk_arg_u64(n)};
-  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_copy", n, 3, args));
+  return gpuk__finish(s, blocking, launch_elementwise(s, "gpuk_copy", n, 3, args));
 }
 
 gpuk_status gpuk_vec_scale_f32(gpuk_stream *stream, const gpuk_buffer *c, gpuk_buffer *b,
@@ -100,7 +107,7 @@ gpuk_status gpuk_vec_scale_f32(gpuk_stream *stream, const gpuk_buffer *c, gpuk_b
   if (ops->vec_scale_f32) return gpuk__finish(s, blocking, ops->vec_scale_f32(s, c, b, scalar, n));
   gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)c), gpuk_arg_buffer(b), gpuk_arg_f32(scalar),
                      gpuk_arg_u64(n)};
-  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_scale", n, 4, args));
+  return gpuk__finish(s, blocking, launch_elementwise(s, "gpuk_scale", n, 4, args));
 }
 
 gpuk_status gpuk_vec_add_f32(gpuk_stream *stream, const gpuk_buffer *a, const gpuk_buffer *b,
@@ -114,7 +121,7 @@ gpuk_status gpuk_vec_add_f32(gpuk_stream *stream, const gpuk_buffer *a, const gp
   if (ops->vec_add_f32) return gpuk__finish(s, blocking, ops->vec_add_f32(s, a, b, c, n));
   gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer((gpuk_buffer *)b),
                      gpuk_arg_buffer(c), gpuk_arg_u64(n)};
-  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_add", n, 4, args));
+  return gpuk__finish(s, blocking, launch_elementwise(s, "gpuk_add", n, 4, args));
 }
 
 gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const gpuk_buffer *c,
@@ -129,7 +136,7 @@ gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const 
     return gpuk__finish(s, blocking, ops->vec_triad_f32(s, b, c, a, scalar, n));
   gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)b), gpuk_arg_buffer((gpuk_buffer *)c),
                      gpuk_arg_buffer(a), gpuk_arg_f32(scalar), gpuk_arg_u64(n)};
-  return gpuk__finish(s, blocking, launch_stream_kernel(s, "gpuk_triad", n, 5, args));
+  return gpuk__finish(s, blocking, launch_elementwise(s, "gpuk_triad", n, 5, args));
 }
 
 /* GPU dot: one partial per work-group into the stream's scratch buffer, summed
@@ -156,11 +163,8 @@ static gpuk_status dot_with_kernel(gpuk_stream *s, const gpuk_buffer *a, const g
   if (!st) {
     gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer((gpuk_buffer *)b),
                        gpuk_arg_buffer(partial), gpuk_arg_u64(n), gpuk_arg_u64(chunk)};
-    gpuk_kernel *k;
-    st = gpuk__builtin_kernel(d, "stream.cl", shape.options,
-                              chunked ? "gpuk_dot_chunked" : "gpuk_dot", &k);
-    size_t global = shape.groups * shape.wg;
-    if (!st) st = d->ops->kernel_launch(s, k, 1, &global, &shape.wg, chunked ? 5 : 4, args);
+    st = launch_stream_kernel(s, chunked ? "gpuk_dot_chunked" : "gpuk_dot", &shape,
+                              chunked ? 5 : 4, args);
   }
   if (!st) st = d->ops->buffer_read(s, partial, 0, shape.groups * sizeof(float), host);
   if (!st) st = d->ops->stream_synchronize(s);
