@@ -24,10 +24,22 @@ static gpuk_status do_gemm(gpuk_stream *s, void *p) {
                    m->n, m->b, 0, m->n, 0.0, m->c, 0, m->n, m->config);
 }
 
-/* Parses "MWGxNWGxKWG/MDIMCxNDIMC". */
+/* Parses "MWGxNWGxKWG/MDIMCxNDIMC" (portable kernel) or "cuda:MWGx..." (the
+ * CUDA kernel). */
 static int parse_block(const char *s, gpuk_gemm_config *c) {
   char tail;
+  c->kernel = GPUK_GEMM_KERNEL_PORTABLE;
+  if (strncmp(s, "cuda:", 5) == 0) {
+    c->kernel = GPUK_GEMM_KERNEL_CUDA;
+    s += 5;
+  }
   return sscanf(s, "%ux%ux%u/%ux%u%c", &c->mwg, &c->nwg, &c->kwg, &c->mdimc, &c->ndimc, &tail) == 5;
+}
+
+/* The inverse of parse_block. */
+static void format_block(const gpuk_gemm_config *c, char *out, size_t size) {
+  snprintf(out, size, "%s%ux%ux%u/%ux%u", c->kernel == GPUK_GEMM_KERNEL_CUDA ? "cuda:" : "",
+           c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc);
 }
 
 /* Largest relative error of CHECK_SAMPLES elements against float64 dot products. */
@@ -90,7 +102,7 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
     char label[64] = "default";
     if (tok) {
       if (!parse_block(tok, &config)) {
-        fprintf(stderr, "gpuk-bench: --block '%s' is not MWGxNWGxKWG/MDIMCxNDIMC\n", tok);
+        fprintf(stderr, "gpuk-bench: --block '%s' is not [cuda:]MWGxNWGxKWG/MDIMCxNDIMC\n", tok);
         return 2;
       }
       ctx.config = &config;
@@ -99,8 +111,7 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
       ctx.config = NULL;
     }
     if (info.backend != GPUK_BACKEND_CPU)
-      snprintf(label, sizeof label, "%ux%ux%u/%ux%u", config.mwg, config.nwg, config.kwg,
-               config.mdimc, config.ndimc);
+      format_block(&config, label, sizeof label);
     else
       snprintf(label, sizeof label, "cpu-blocked");
     float poison = NAN;

@@ -25,7 +25,7 @@ static void usage(FILE *f) {
           "                default: the default device and the CPU device\n"
           "  --n N         elements per vector (default 33554432 = 128 MiB of floats)\n"
           "  --sizes LIST  several sizes: 256,512,1000 or a doubling range 64..4096\n"
-          "  --block LIST  matmul block shapes MWGxNWGxKWG/MDIMCxNDIMC, comma-separated\n"
+          "  --block LIST  matmul block shapes [cuda:]MWGxNWGxKWG/MDIMCxNDIMC, comma-separated\n"
           "  --repeat R    timed runs, median reported (default 20)\n"
           "  --warmup W    untimed runs first (default 3)\n"
           "  --csv | --json  machine-readable output\n"

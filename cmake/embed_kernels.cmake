@@ -1,4 +1,4 @@
-# Turns kernels/*.cl (and the CUDA prelude) into a C file with one string per
+# Turns kernels/*.cl, *.cu (and the CUDA prelude) into a C file with one string per
 # file and gpuk__embedded_source(name), with plain CMake: no xxd, no scripts.
 # Usage: cmake -DOUTPUT=<file.c> -DINPUTS="a.cl|b.cl" -P embed_kernels.cmake
 string(REPLACE "|" ";" INPUTS "${INPUTS}")

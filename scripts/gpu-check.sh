@@ -66,7 +66,7 @@ bench_rc=$?
 cat "$out/bench.txt"
 log "matmul"
 "$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --device cpu --repeat 10 \
-  --block 64x64x8/16x16,128x128x8/16x16,128x64x8/16x16 \
+  --block 64x64x8/16x16,128x128x8/16x16,cuda:128x128x8/16x16,cuda:128x128x16/16x16,cuda:128x64x8/16x8,cuda:128x64x16/16x8,cuda:64x128x8/8x16,cuda:64x64x8/8x8,cuda:256x64x16/32x8,cuda:64x256x16/8x32 \
   > "$out/matmul.txt" 2>&1 || bench_rc=$?
 cat "$out/matmul.txt"
 
@@ -86,7 +86,7 @@ log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
   echo
   cat "$out/bench.txt"
   echo
-  echo "gpuk-bench matmul --n 4096 --device cuda:0 --device cpu --repeat 10 --block 64x64x8/16x16,128x128x8/16x16,128x64x8/16x16"
+  echo "gpuk-bench matmul --n 4096 --device cuda:0 --device cpu --repeat 10 --block (see scripts/gpu-check.sh)"
   cat "$out/matmul.txt"
   echo '```'
 } > "$out/results.md"

@@ -60,6 +60,21 @@ TEST_P(CudaCompile, GemmVariants) {
         << options << ": " << gpuk_last_error();
 }
 
+TEST_P(CudaCompile, CudaGemmVariants) {
+  std::string src = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm_cuda.cu");
+  for (const char *options :
+       {"", "-DTRANS_A=1 -DTRANS_B=1 -DVEC_A=0 -DVEC_B=0 -DVEC_C=0",
+        "-DMWG=8 -DNWG=8 -DKWG=4 -DMDIMC=1 -DNDIMC=1 -DTRANS_A=1",
+        "-DMWG=128 -DNWG=128 -DKWG=16 -DMDIMC=16 -DNDIMC=16 -DTRANS_B=1"})
+    EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(), options),
+              GPUK_SUCCESS)
+        << options << ": " << gpuk_last_error();
+  // The divisibility rules are also enforced in the source.
+  EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(),
+                                    "-DMWG=64 -DMDIMC=16"),
+            GPUK_ERROR_BUILD);
+}
+
 TEST_P(CudaCompile, NativeCudaAndPortableUserKernels) {
   const char *native = R"(extern "C" __global__ void axpy(float a, const float *x, float *y, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] += a * x[i]; })";

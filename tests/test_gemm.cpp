@@ -157,6 +157,68 @@ TEST_P(Gemm, SeveralBlockShapes) {
   }
 }
 
+TEST_P(Gemm, CudaKernelShapes) {
+  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
+  std::vector<gpuk_gemm_config> shapes = {
+      {8, 8, 4, 1, 1, K},        // the smallest legal: one thread
+      {64, 64, 8, 8, 8, K},
+      {128, 64, 16, 16, 8, K},   // rectangular
+      {128, 128, 8, 16, 16, K},  // the default
+      {128, 128, 16, 16, 16, K}, // the largest that fits 48 KiB of shared memory
+  };
+  if (info_.backend != GPUK_BACKEND_CUDA) {
+    gpuk_buffer *b;
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, 64, GPUK_MEM_READ_WRITE, &b));
+    GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1, b,
+                                0, 1, b, 0, 1, 0, b, 4, 1, &shapes[1]),
+                      GPUK_ERROR_UNSUPPORTED, "GPUK_GEMM_KERNEL_CUDA runs on CUDA devices only");
+    GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+    GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
+  }
+  for (const gpuk_gemm_config &c : shapes) {
+    for (int t = 0; t < 4; t++) {
+      const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+      Run<float>({ta, tb, 131, 97, 77, 1.0, 0.5}, &c);  // odd: scalar edge loads
+      Case aligned{ta, tb, 260, 132, 68, -1.0, 0.0};  // float4 loads and stores, offsets too
+      aligned.a_off = 4;
+      aligned.b_off = 8;
+      aligned.c_off = 12;
+      aligned.pad = 4;
+      Run<float>(aligned, &c);
+      Case misaligned = aligned;  // ld and offsets not multiples of 4: scalar paths
+      misaligned.a_off = 1;
+      misaligned.pad = 3;
+      Run<float>(misaligned, &c);
+      if (HasFailure()) return;
+    }
+  }
+  Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 2.0, 1.0}, &shapes[3]);
+  Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 513, 1031, 1, 1.0, 1.0}, &shapes[3]);
+}
+
+TEST_P(Gemm, CudaKernelBadShapes) {
+  if (info_.backend != GPUK_BACKEND_CUDA) GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
+  gpuk_buffer *b;
+  GPUK_ASSERT_OK(gpuk_buffer_create(device_, 64, GPUK_MEM_READ_WRITE, &b));
+  auto gemm = [&](gpuk_dtype dtype, gpuk_gemm_config c) {
+    return gpuk_gemm(nullptr, dtype, GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1, b, 0, 1, b, 0, 1, 0,
+                     b, 4, 1, &c);
+  };
+  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, K}), GPUK_ERROR_UNSUPPORTED, "float only");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 16, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "mwg = 8*mdimc and nwg = 8*ndimc");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 6, 8, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "kwg % 4 == 0 (got 6)");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {128, 128, 4, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "mwg*kwg/4 = 128 is not a multiple of mdimc*ndimc = 256");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {256, 256, 64, 32, 32, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "local memory");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, gpuk_gemm_kernel(5)}),
+                    GPUK_ERROR_INVALID_ARGUMENT, "kernel 5 is not a gpuk_gemm_kernel");
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+}
+
 TEST_P(Gemm, BadInput) {
   gpuk_buffer *a, *b, *c;
   GPUK_ASSERT_OK(gpuk_buffer_create(device_, 100 * 4, GPUK_MEM_READ_WRITE, &a));

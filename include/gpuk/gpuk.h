@@ -362,15 +362,29 @@ GPUK_API gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a,
 typedef enum gpuk_dtype { GPUK_FLOAT32 = 0, GPUK_FLOAT64 = 1 } gpuk_dtype;
 typedef enum gpuk_transpose { GPUK_NO_TRANS = 0, GPUK_TRANS = 1 } gpuk_transpose;
 
-/* Block shape of the tiled GEMM kernel (CLBlast's names). A work-group of
+/* Which GEMM kernel a block shape is for. */
+typedef enum gpuk_gemm_kernel {
+  /* kernels/gemm.cl: portable, every GPU backend, float and double. */
+  GPUK_GEMM_KERNEL_PORTABLE = 0,
+  /* kernels/gemm_cuda.cu: CUDA devices, float only; float4 shared-memory reads,
+   * an 8 x 8 register tile per thread and a double-buffered K loop. */
+  GPUK_GEMM_KERNEL_CUDA = 1
+} gpuk_gemm_kernel;
+
+/* Block shape of a GEMM kernel (CLBlast's names). A work-group of
  * mdimc x ndimc work-items computes an mwg x nwg tile of C, stepping through k
  * in slices of kwg held in local memory; each work-item holds (mwg/mdimc) x
  * (nwg/ndimc) results in registers. Rules, checked before compiling:
- * mwg % mdimc == 0, nwg % ndimc == 0, (mwg * kwg) % (mdimc * ndimc) == 0,
- * (nwg * kwg) % (mdimc * ndimc) == 0, mdimc * ndimc <= min(1024, the device's
- * work-group limit), and the two tiles fit in local memory. The CPU backend ignores it. */
+ * - both kernels: mdimc * ndimc <= min(1024, the device's work-group limit),
+ *   and the tiles fit in local memory;
+ * - PORTABLE: mwg % mdimc == 0, nwg % ndimc == 0,
+ *   (mwg * kwg) % (mdimc * ndimc) == 0, (nwg * kwg) % (mdimc * ndimc) == 0;
+ * - CUDA: mwg == 8 * mdimc, nwg == 8 * ndimc, kwg % 4 == 0,
+ *   (mwg * kwg / 4) % (mdimc * ndimc) == 0, (nwg * kwg / 4) % (mdimc * ndimc) == 0.
+ * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */
 typedef struct gpuk_gemm_config {
   unsigned mwg, nwg, kwg, mdimc, ndimc;
+  gpuk_gemm_kernel kernel;
 } gpuk_gemm_config;
 
 /* The block shape the library uses on this device when none is given. */

@@ -54,7 +54,11 @@ gpuk_status gpuk__builtin_kernel(gpuk_device *device, const char *file, const ch
       st = gpuk__set_error(GPUK_ERROR_INTERNAL, "built-in kernel file %s is missing", file);
     } else {
       memcpy(e->key, key, (size_t)n + 1);
-      st = gpuk_program_build(device, source, GPUK_SOURCE_OPENCL_C, options, &e->program);
+      /* *.cl files are the portable OpenCL C subset; *.cu files are CUDA C. */
+      const char *dot = strrchr(file, '.');
+      gpuk_source_language language =
+          dot && strcmp(dot, ".cu") == 0 ? GPUK_SOURCE_CUDA : GPUK_SOURCE_OPENCL_C;
+      st = gpuk_program_build(device, source, language, options, &e->program);
       if (!st) st = gpuk_kernel_create(e->program, name, &e->kernel);
     }
     if (st) {

@@ -1,6 +1,6 @@
 /* Public matrix multiply: argument checks (sizes, leading dimensions, buffer
  * extents, aliasing, block-shape rules), then the backend's own GEMM (CPU) or
- * the tiled kernels/gemm.cl (GPUs). */
+ * the tiled kernels/gemm.cl (GPUs) or kernels/gemm_cuda.cu (CUDA, float). */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,54 +18,93 @@ gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype
   if (st) return st;
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
   const gpuk_device_info *info = &device->entry.info;
-  /* Measured best of 147 legal shapes at n = 4096 on an H100 (18.9 TFLOP/s,
-   * bench/results/2026-11-22-h100-gemm-sweep.csv); on PoCL the shapes tried
-   * were within 15% of each other. A per-device table and the tuner replace
-   * this single default in a later issue. */
+  /* Measured best of 147 legal shapes of the portable kernel at n = 4096 on an
+   * H100 (18.9 TFLOP/s, bench/results/2026-11-22-h100-gemm-sweep.csv); on PoCL
+   * the shapes tried were within 15% of each other. The CUDA kernel
+   * (GPUK_GEMM_KERNEL_CUDA) becomes the CUDA default once a GPU run has
+   * measured it; until then it is opt-in. A per-device table and the tuner
+   * replace this single default in a later issue. */
   (void)dtype;
-  const gpuk_gemm_config best = {64, 64, 8, 16, 16};
-  *config = best;
+  *config = (gpuk_gemm_config){64, 64, 8, 16, 16, GPUK_GEMM_KERNEL_PORTABLE};
   if (info->max_work_group_size < 256) config->mdimc = config->ndimc = 8;
   return GPUK_SUCCESS;
 }
 
+#define CONFIG_ERROR(...) gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config: " __VA_ARGS__)
+
+/* Rules of kernels/gemm.cl. */
+static gpuk_status check_portable_config(const gpuk_gemm_config *c, unsigned threads) {
+  if (c->mwg % c->mdimc)
+    return CONFIG_ERROR("mwg %u is not a multiple of mdimc %u", c->mwg, c->mdimc);
+  if (c->nwg % c->ndimc)
+    return CONFIG_ERROR("nwg %u is not a multiple of ndimc %u", c->nwg, c->ndimc);
+  if ((c->mwg * c->kwg) % threads)
+    return CONFIG_ERROR("mwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->mwg * c->kwg,
+                        threads);
+  if ((c->nwg * c->kwg) % threads)
+    return CONFIG_ERROR("nwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->nwg * c->kwg,
+                        threads);
+  return GPUK_SUCCESS;
+}
+
+/* Rules of kernels/gemm_cuda.cu. */
+static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                     const gpuk_gemm_config *c, unsigned threads) {
+  if (info->backend != GPUK_BACKEND_CUDA)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: GPUK_GEMM_KERNEL_CUDA runs on CUDA devices only, not on %s",
+                           info->name);
+  if (dtype != GPUK_FLOAT32)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: GPUK_GEMM_KERNEL_CUDA is float only; use "
+                           "GPUK_GEMM_KERNEL_PORTABLE for double");
+  if (c->mwg != 8 * c->mdimc || c->nwg != 8 * c->ndimc)
+    return CONFIG_ERROR("the CUDA kernel needs mwg = 8*mdimc and nwg = 8*ndimc (got %ux%u/%ux%u)",
+                        c->mwg, c->nwg, c->mdimc, c->ndimc);
+  if (c->kwg % 4) return CONFIG_ERROR("the CUDA kernel needs kwg %% 4 == 0 (got %u)", c->kwg);
+  if ((c->mwg * c->kwg / 4) % threads)
+    return CONFIG_ERROR("mwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
+                        c->mwg * c->kwg / 4, threads);
+  if ((c->nwg * c->kwg / 4) % threads)
+    return CONFIG_ERROR("nwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
+                        c->nwg * c->kwg / 4, threads);
+  return GPUK_SUCCESS;
+}
+
+/* Local memory the kernel's tiles take. */
+static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
+  size_t elem = dtype == GPUK_FLOAT64 ? 8 : 4;
+  if (c->kernel == GPUK_GEMM_KERNEL_CUDA) return 2 * (size_t)c->kwg * (c->mwg + c->nwg + 8) * elem;
+  return (size_t)c->kwg * (c->mwg + c->nwg + 2) * elem;
+}
+
 static gpuk_status check_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                 const gpuk_gemm_config *c) {
+  if ((unsigned)c->kernel > GPUK_GEMM_KERNEL_CUDA)
+    return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)c->kernel);
   if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)",
-                           c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc);
-  if (c->mwg % c->mdimc)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: mwg %u is not a multiple of mdimc %u", c->mwg, c->mdimc);
-  if (c->nwg % c->ndimc)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: nwg %u is not a multiple of ndimc %u", c->nwg, c->ndimc);
+    return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
+                        c->nwg, c->kwg, c->mdimc, c->ndimc);
+  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
+    return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
   unsigned threads = c->mdimc * c->ndimc;
+  gpuk_status st = c->kernel == GPUK_GEMM_KERNEL_CUDA ? check_cuda_config(info, dtype, c, threads)
+                                                      : check_portable_config(c, threads);
+  if (st) return st;
   /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
    * out of per-work-item stack for the register tile. */
   size_t limit = info->max_work_group_size < 1024 ? info->max_work_group_size : 1024;
-  if ((c->mwg * c->kwg) % threads)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: mwg*kwg = %u is not a multiple of mdimc*ndimc = %u",
-                           c->mwg * c->kwg, threads);
-  if ((c->nwg * c->kwg) % threads)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: nwg*kwg = %u is not a multiple of mdimc*ndimc = %u",
-                           c->nwg * c->kwg, threads);
   if (threads > limit || c->ndimc > info->max_work_item_sizes[0] ||
       c->mdimc > info->max_work_item_sizes[1])
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: mdimc*ndimc = %u work-items exceed the limit of %zu (%s)",
-                           threads, limit, info->name);
-  size_t local = (size_t)c->kwg * (c->mwg + c->nwg + 2) * (dtype == GPUK_FLOAT64 ? 8 : 4);
-  if (local > info->local_mem_bytes)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: tiles need %zu bytes of local memory; the device has %llu",
-                           local, (unsigned long long)info->local_mem_bytes);
-  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "config: mwg/nwg above 512 or kwg above 256 is not supported");
+    return CONFIG_ERROR("mdimc*ndimc = %u work-items exceed the limit of %zu (%s)", threads, limit,
+                        info->name);
+  /* Static shared memory is limited to 48 KiB on CUDA. */
+  size_t local = tile_bytes(c, dtype);
+  unsigned long long local_limit = info->local_mem_bytes;
+  if (info->backend == GPUK_BACKEND_CUDA && local_limit > 48 * 1024) local_limit = 48 * 1024;
+  if (local > local_limit)
+    return CONFIG_ERROR("tiles need %zu bytes of local memory; the device allows %llu", local,
+                        local_limit);
   return GPUK_SUCCESS;
 }
 
@@ -127,21 +166,37 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
   return check_config(&d->entry.info, g->dtype, &g->config);
 }
 
+/* Compile options of the chosen kernel for these arguments. */
+static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size) {
+  const gpuk_gemm_config *c = &g->config;
+  int n = snprintf(options, size, "-DMWG=%u -DNWG=%u -DKWG=%u -DMDIMC=%u -DNDIMC=%u -DTRANS_A=%d -DTRANS_B=%d",
+                   c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, (int)g->trans_a, (int)g->trans_b);
+  if (c->kernel == GPUK_GEMM_KERNEL_CUDA) {
+    /* float4 accesses need 16-byte aligned rows: ld and offset multiples of 4. */
+#define VEC_OK(x) ((g->ld##x % 4 == 0 && g->x##_offset % 4 == 0) ? 1 : 0)
+    snprintf(options + n, size - (size_t)n, " -DVEC_A=%d -DVEC_B=%d -DVEC_C=%d", VEC_OK(a),
+             VEC_OK(b), VEC_OK(c));
+#undef VEC_OK
+  } else {
+    snprintf(options + n, size - (size_t)n, " -DGPUK_DOUBLE=%d", g->dtype == GPUK_FLOAT64);
+  }
+}
+
 static gpuk_status gemm_with_kernel(gpuk_stream *s, const gpuk__gemm_args *g) {
   gpuk_device *d = s->obj.device;
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
   const gpuk_gemm_config *c = &g->config;
-  char options[160];
-  snprintf(options, sizeof options,
-           "-DMWG=%u -DNWG=%u -DKWG=%u -DMDIMC=%u -DNDIMC=%u -DTRANS_A=%d -DTRANS_B=%d "
-           "-DGPUK_DOUBLE=%d",
-           c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, (int)g->trans_a, (int)g->trans_b,
-           g->dtype == GPUK_FLOAT64);
+  const int cuda = c->kernel == GPUK_GEMM_KERNEL_CUDA;
+  char options[200];
+  kernel_options(g, options, sizeof options);
   gpuk_kernel *k;
-  gpuk_status st = gpuk__builtin_kernel(d, "gemm.cl", options, "gpuk_gemm", &k);
+  gpuk_status st = cuda ? gpuk__builtin_kernel(d, "gemm_cuda.cu", options, "gpuk_gemm_cuda", &k)
+                        : gpuk__builtin_kernel(d, "gemm.cl", options, "gpuk_gemm", &k);
   if (st) return st;
-  size_t local[2] = {c->ndimc, c->mdimc};
-  size_t global[2] = {(g->n + c->nwg - 1) / c->nwg * c->ndimc, (g->m + c->mwg - 1) / c->mwg * c->mdimc};
+  /* Dimension 0 runs along n. The CUDA kernel's block is one-dimensional. */
+  size_t local[2] = {cuda ? c->ndimc * c->mdimc : c->ndimc, cuda ? 1 : c->mdimc};
+  size_t global[2] = {(g->n + c->nwg - 1) / c->nwg * local[0],
+                      (g->m + c->mwg - 1) / c->mwg * local[1]};
   int dbl = g->dtype == GPUK_FLOAT64;
   gpuk_arg args[] = {gpuk_arg_u32((uint32_t)g->m),
                      gpuk_arg_u32((uint32_t)g->n),
@@ -178,7 +233,7 @@ gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose tran
   st = gpuk__resolve_stream(stream, d, &s, &blocking);
   if (st) return st;
   gpuk__gemm_args g = {dtype, trans_a, trans_b, m, n, k, alpha, beta, a, a_offset, lda,
-                       b, b_offset, ldb, c, c_offset, ldc, {0, 0, 0, 0, 0}};
+                       b, b_offset, ldb, c, c_offset, ldc, {0, 0, 0, 0, 0, 0}};
   if (config) {
     g.config = *config;
   } else {

@@ -1,0 +1,231 @@
+/* CUDA-only SGEMM C = alpha * op(A) * op(B) + beta * C, row-major, compiled by
+ * NVRTC (the portable kernels/gemm.cl stays the reference on every backend).
+ *
+ * A block of THREADS = MDIMC * NDIMC threads computes an MWG x NWG tile of C;
+ * each thread owns an 8 x 8 sub-tile made of four 4 x 4 quadrants, rows
+ * {4*tm, MWG/2 + 4*tm} and columns {4*tn, NWG/2 + 4*tn}, so that its shared
+ * memory reads are float4 and a warp's reads fall on distinct banks. The
+ * K loop is double-buffered: while the block multiplies the KWG-deep slices in
+ * one shared-memory buffer, each thread's loads of the next slices are in
+ * flight into registers, then stored into the other buffer (one barrier per
+ * slice). op(A) is staged k-major (transposed when A is not), padded by 4 so
+ * the transposing stores do not collide on banks.
+ *
+ * Edges are handled in place: loads outside the matrices read zero, stores
+ * outside C are skipped. VEC_A / VEC_B / VEC_C (0/1) allow float4 global
+ * accesses: the host sets them only when the leading dimension and offset of
+ * that matrix are multiples of 4 (the buffer itself is 256-byte aligned).
+ * Defines: MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B VEC_C. */
+#ifndef MWG
+#define MWG 128
+#endif
+#ifndef NWG
+#define NWG 128
+#endif
+#ifndef KWG
+#define KWG 8
+#endif
+#ifndef MDIMC
+#define MDIMC 16
+#endif
+#ifndef NDIMC
+#define NDIMC 16
+#endif
+#ifndef TRANS_A
+#define TRANS_A 0
+#endif
+#ifndef TRANS_B
+#define TRANS_B 0
+#endif
+#ifndef VEC_A
+#define VEC_A 1
+#endif
+#ifndef VEC_B
+#define VEC_B 1
+#endif
+#ifndef VEC_C
+#define VEC_C 1
+#endif
+
+#define THREADS (MDIMC * NDIMC)
+/* Registers are capped at 128 per thread: 2 blocks of 256 threads per SM. */
+#define MIN_BLOCKS (THREADS >= 512 ? 1 : 512 / THREADS)
+#define PAD 4
+#define A_LOADS (MWG * KWG / 4 / THREADS) /* float4 loads per thread per slice */
+#define B_LOADS (NWG * KWG / 4 / THREADS)
+
+#if MWG != 8 * MDIMC || NWG != 8 * NDIMC || KWG % 4 || A_LOADS * THREADS * 4 != MWG * KWG || \
+    B_LOADS * THREADS * 4 != NWG * KWG
+#error "gemm_cuda.cu: needs MWG = 8*MDIMC, NWG = 8*NDIMC, KWG % 4 == 0, tiles / 4 % threads == 0"
+#endif
+
+typedef unsigned int uint;
+typedef unsigned long long ulong;
+
+/* Four consecutive elements p[0..3] of a row whose valid prefix is `valid`
+ * elements long (zero beyond), as a float4 load when vec and all four are valid. */
+static __device__ __forceinline__ float4 load4(const float *__restrict__ p, int valid, bool vec) {
+  if (vec && valid >= 4) return __ldg(reinterpret_cast<const float4 *>(p));
+  float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+  if (valid > 0) v.x = __ldg(p);
+  if (valid > 1) v.y = __ldg(p + 1);
+  if (valid > 2) v.z = __ldg(p + 2);
+  if (valid > 3) v.w = __ldg(p + 3);
+  return v;
+}
+
+/* One slice of op(A) (MWG x KWG) or op(B) (KWG x NWG) in flight in registers. */
+struct slice_regs {
+  float4 a[A_LOADS];
+  float4 b[B_LOADS];
+};
+
+/* Loads the slices starting at depth p0 into registers. */
+static __device__ __forceinline__ void load_slices(slice_regs &r, const float *__restrict__ a,
+                                                   const float *__restrict__ b, uint lda, uint ldb,
+                                                   uint m, uint n, uint k, uint row0, uint col0,
+                                                   uint p0, uint tid) {
+#pragma unroll
+  for (int l = 0; l < A_LOADS; l++) {
+    const uint u = tid + l * THREADS;
+#if TRANS_A /* stored k x m: read along m */
+    const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
+    const int valid = p0 + kk < k ? (int)m - (int)(row0 + mq) : 0;
+    r.a[l] = load4(a + (ulong)(p0 + kk) * lda + row0 + mq, valid, VEC_A);
+#else /* stored m x k: read along k */
+    const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
+    const int valid = row0 + row < m ? (int)k - (int)(p0 + kq) : 0;
+    r.a[l] = load4(a + (ulong)(row0 + row) * lda + p0 + kq, valid, VEC_A);
+#endif
+  }
+#pragma unroll
+  for (int l = 0; l < B_LOADS; l++) {
+    const uint u = tid + l * THREADS;
+#if TRANS_B /* stored n x k: read along k */
+    const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
+    const int valid = col0 + col < n ? (int)k - (int)(p0 + kq) : 0;
+    r.b[l] = load4(b + (ulong)(col0 + col) * ldb + p0 + kq, valid, VEC_B);
+#else /* stored k x n: read along n */
+    const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
+    const int valid = p0 + kk < k ? (int)n - (int)(col0 + nq) : 0;
+    r.b[l] = load4(b + (ulong)(p0 + kk) * ldb + col0 + nq, valid, VEC_B);
+#endif
+  }
+}
+
+/* Stores the registers into shared memory, both slices k-major. */
+static __device__ __forceinline__ void store_slices(const slice_regs &r, float (*as)[MWG + PAD],
+                                                    float (*bs)[NWG + PAD], uint tid) {
+#pragma unroll
+  for (int l = 0; l < A_LOADS; l++) {
+    const uint u = tid + l * THREADS;
+#if TRANS_A
+    const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
+    *reinterpret_cast<float4 *>(&as[kk][mq]) = r.a[l];
+#else
+    const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
+    as[kq + 0][row] = r.a[l].x;
+    as[kq + 1][row] = r.a[l].y;
+    as[kq + 2][row] = r.a[l].z;
+    as[kq + 3][row] = r.a[l].w;
+#endif
+  }
+#pragma unroll
+  for (int l = 0; l < B_LOADS; l++) {
+    const uint u = tid + l * THREADS;
+#if TRANS_B
+    const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
+    bs[kq + 0][col] = r.b[l].x;
+    bs[kq + 1][col] = r.b[l].y;
+    bs[kq + 2][col] = r.b[l].z;
+    bs[kq + 3][col] = r.b[l].w;
+#else
+    const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
+    *reinterpret_cast<float4 *>(&bs[kk][nq]) = r.b[l];
+#endif
+  }
+}
+
+/* Writes 4 results of one row of C at column gj (valid: columns left in the row). */
+static __device__ __forceinline__ void store4(float *__restrict__ out, int valid, float4 acc,
+                                              float alpha, float beta) {
+  const float v[4] = {acc.x, acc.y, acc.z, acc.w};
+  if (VEC_C && valid >= 4) {
+    float4 r = make_float4(alpha * v[0], alpha * v[1], alpha * v[2], alpha * v[3]);
+    if (beta != 0.f) { /* beta == 0 must not read C: it may hold NaN */
+      const float4 old = *reinterpret_cast<const float4 *>(out);
+      r.x += beta * old.x;
+      r.y += beta * old.y;
+      r.z += beta * old.z;
+      r.w += beta * old.w;
+    }
+    *reinterpret_cast<float4 *>(out) = r;
+    return;
+  }
+#pragma unroll
+  for (int j = 0; j < 4; j++)
+    if (j < valid) out[j] = beta == 0.f ? alpha * v[j] : alpha * v[j] + beta * out[j];
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
+    gpuk_gemm_cuda(const uint m, const uint n, const uint k, const float alpha, const float beta,
+                   const float *__restrict__ a, const ulong a_offset, const uint lda,
+                   const float *__restrict__ b, const ulong b_offset, const uint ldb,
+                   float *__restrict__ c, const ulong c_offset, const uint ldc) {
+  __shared__ __align__(16) float as[2][KWG][MWG + PAD];
+  __shared__ __align__(16) float bs[2][KWG][NWG + PAD];
+  a += a_offset;
+  b += b_offset;
+  c += c_offset;
+  const uint tid = threadIdx.x;
+  const uint tn = tid % NDIMC, tm = tid / NDIMC;
+  const uint row0 = blockIdx.y * MWG, col0 = blockIdx.x * NWG;
+
+  float4 acc[8][2];
+#pragma unroll
+  for (int i = 0; i < 8; i++) acc[i][0] = acc[i][1] = make_float4(0.f, 0.f, 0.f, 0.f);
+
+  slice_regs r;
+  load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, 0, tid);
+  store_slices(r, as[0], bs[0], tid);
+  __syncthreads();
+
+  const uint slices = (k + KWG - 1) / KWG;
+  for (uint s = 0; s < slices; s++) {
+    const uint cur = s & 1;
+    const bool more = s + 1 < slices;
+    if (more) load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, (s + 1) * KWG, tid);
+#pragma unroll
+    for (int p = 0; p < KWG; p++) {
+      const float4 a0 = *reinterpret_cast<const float4 *>(&as[cur][p][4 * tm]);
+      const float4 a1 = *reinterpret_cast<const float4 *>(&as[cur][p][MWG / 2 + 4 * tm]);
+      const float4 b0 = *reinterpret_cast<const float4 *>(&bs[cur][p][4 * tn]);
+      const float4 b1 = *reinterpret_cast<const float4 *>(&bs[cur][p][NWG / 2 + 4 * tn]);
+      const float av[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+#pragma unroll
+      for (int i = 0; i < 8; i++) {
+        acc[i][0].x = fmaf(av[i], b0.x, acc[i][0].x);
+        acc[i][0].y = fmaf(av[i], b0.y, acc[i][0].y);
+        acc[i][0].z = fmaf(av[i], b0.z, acc[i][0].z);
+        acc[i][0].w = fmaf(av[i], b0.w, acc[i][0].w);
+        acc[i][1].x = fmaf(av[i], b1.x, acc[i][1].x);
+        acc[i][1].y = fmaf(av[i], b1.y, acc[i][1].y);
+        acc[i][1].z = fmaf(av[i], b1.z, acc[i][1].z);
+        acc[i][1].w = fmaf(av[i], b1.w, acc[i][1].w);
+      }
+    }
+    if (more) store_slices(r, as[cur ^ 1], bs[cur ^ 1], tid);
+    __syncthreads();
+  }
+
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    const uint gi = row0 + (i < 4 ? 4 * tm + i : MWG / 2 + 4 * tm + i - 4);
+    if (gi >= m) continue;
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const uint gj = col0 + h * (NWG / 2) + 4 * tn;
+      store4(c + (ulong)gi * ldc + gj, (int)n - (int)gj, acc[i][h], alpha, beta);
+    }
+  }
+}

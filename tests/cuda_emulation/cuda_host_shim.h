@@ -1,0 +1,68 @@
+// Just enough of CUDA to run a kernel's source on the host, one std::thread
+// per CUDA thread and one block at a time: __shared__ becomes a function-static
+// array (one block runs at a time, so it is that block's shared memory) and
+// __syncthreads() a barrier across the block's threads. It checks the index
+// arithmetic, edge handling and barrier placement of a kernel when no GPU is
+// at hand; it says nothing about speed or the GPU memory model.
+#ifndef GPUK_CUDA_HOST_SHIM_H
+#define GPUK_CUDA_HOST_SHIM_H
+
+#include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+struct float4 {
+  float x, y, z, w;
+};
+inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
+template <typename T>
+inline T __ldg(const T *p) {
+  return *p;
+}
+
+struct gpuk_emu_dim3 {
+  unsigned x = 0, y = 0, z = 0;
+};
+extern thread_local gpuk_emu_dim3 threadIdx;
+extern gpuk_emu_dim3 blockIdx, blockDim, gridDim;
+
+// A reusable barrier for the threads of the running block.
+class gpuk_emu_barrier {
+ public:
+  explicit gpuk_emu_barrier(unsigned count) : count_(count) {}
+  void wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    unsigned generation = generation_;
+    if (++arrived_ == count_) {
+      arrived_ = 0;
+      generation_++;
+      cv_.notify_all();
+    } else {
+      cv_.wait(lock, [&] { return generation != generation_; });
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  unsigned count_, arrived_ = 0, generation_ = 0;
+};
+extern gpuk_emu_barrier *gpuk_emu_block_barrier;
+inline void __syncthreads() { gpuk_emu_block_barrier->wait(); }
+
+// Runs kernel() over a grid of (grid_x, grid_y) blocks of `threads` threads.
+void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
+                     const std::function<void()> &kernel);
+
+#define __global__
+#define __device__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+#define __restrict__ __restrict
+#define __align__(n) __attribute__((aligned(n)))
+#define __shared__ static
+
+#endif
