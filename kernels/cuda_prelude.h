@@ -42,3 +42,26 @@ static __device__ __forceinline__ size_t get_global_size(uint d) {
   return get_num_groups(d) * get_local_size(d);
 }
 static __device__ __forceinline__ float mad(float a, float b, float c) { return fmaf(a, b, c); }
+static __device__ __forceinline__ double mad(double a, double b, double c) { return fma(a, b, c); }
+
+/* OpenCL C's constants (NVRTC has no <math.h>, <float.h> or <limits.h>). */
+#ifndef INFINITY
+#define INFINITY __int_as_float(0x7f800000)
+#endif
+#ifndef NAN
+#define NAN __int_as_float(0x7fffffff)
+#endif
+#define M_PI_F 3.14159265358979323846f
+#define M_PI 3.14159265358979323846
+#define FLT_MAX 3.402823466e+38f
+#define FLT_MIN 1.175494351e-38f
+#define FLT_EPSILON 1.192092896e-07f
+#define DBL_MAX 1.7976931348623158e+308
+#define DBL_MIN 2.2250738585072014e-308
+#define DBL_EPSILON 2.2204460492503131e-16
+#define INT_MAX 2147483647
+#define INT_MIN (-INT_MAX - 1)
+#define UINT_MAX 0xffffffffu
+#define LONG_MAX 0x7fffffffffffffffLL
+#define LONG_MIN (-LONG_MAX - 1)
+#define ULONG_MAX 0xffffffffffffffffULL

@@ -82,3 +82,38 @@ inline std::vector<float> RandomFloats(size_t n) {
 
 // A value no correct kernel writes: an unwritten element stands out.
 constexpr float kPoison = -12345.678f;
+
+// A device buffer of n elements of T, freed at scope exit.
+template <typename T>
+class DeviceArray {
+ public:
+  DeviceArray(gpuk_device *device, size_t n) : n_(n) {
+    gpuk_status st = gpuk_buffer_create(device, (n ? n : 1) * sizeof(T), GPUK_MEM_READ_WRITE, &buffer_);
+    EXPECT_EQ(st, GPUK_SUCCESS) << gpuk_last_error();
+  }
+  DeviceArray(gpuk_device *device, const std::vector<T> &host) : DeviceArray(device, host.size()) {
+    Write(host);
+  }
+  ~DeviceArray() { gpuk_buffer_destroy(buffer_); }
+  DeviceArray(const DeviceArray &) = delete;
+  DeviceArray &operator=(const DeviceArray &) = delete;
+
+  void Write(const std::vector<T> &host) {
+    if (!host.empty())
+      EXPECT_EQ(gpuk_buffer_write(nullptr, buffer_, 0, host.size() * sizeof(T), host.data()), GPUK_SUCCESS)
+          << gpuk_last_error();
+  }
+  std::vector<T> Read() const {
+    std::vector<T> host(n_);
+    if (n_)
+      EXPECT_EQ(gpuk_buffer_read(nullptr, buffer_, 0, n_ * sizeof(T), host.data()), GPUK_SUCCESS)
+          << gpuk_last_error();
+    return host;
+  }
+  gpuk_buffer *get() const { return buffer_; }
+  gpuk_arg arg() const { return gpuk_arg_buffer(buffer_); }
+
+ private:
+  size_t n_;
+  gpuk_buffer *buffer_ = nullptr;
+};

@@ -75,6 +75,50 @@ TEST_P(CudaCompile, CudaGemmVariants) {
             GPUK_ERROR_BUILD);
 }
 
+// Generated expression kernels: what the CUDA backend would compile on a GPU.
+TEST_P(CudaCompile, GeneratedElementwiseKernels) {
+  struct {
+    const char *arguments, *operation, *preamble;
+  } cases[] = {
+      {"const float *x, float *y, float a", "y[i] = a * x[i] + y[i]", nullptr},
+      {"double *y, const double *x, double s", "y[i] = s * x[i] + sin(x[i]) + mad(x[i], s, 1.0)", nullptr},
+      {"long *out, const int *a, uint b, const ulong *c, long d, uint *u",
+       "out[i] = (long)a[i] * (long)b - (long)i + (long)(c[i] >> 1) + d; u[i] = (uint)a[i] * b", nullptr},
+      {"float *y, const float *x", "y[i] = sq(x[i]) + sqrt(fabs(x[i])) + fmax(x[i], 0.0f) + (float)min(3, 4) + FLT_MAX * 0.0f",
+       "#define TWO 2.0f\nfloat sq(float v) { return v * v * TWO / TWO; }"},
+  };
+  for (const auto &c : cases) {
+    char *source = nullptr;
+    GPUK_ASSERT_OK(gpuk_elementwise_source(c.arguments, c.operation, "mix", c.preamble, &source));
+    EXPECT_EQ(gpuk_cuda_compile_check(source, GPUK_SOURCE_OPENCL_C, GetParam().c_str(), ""), GPUK_SUCCESS)
+        << c.operation << ": " << gpuk_last_error() << "\n" << source;
+    free(source);
+  }
+}
+
+TEST_P(CudaCompile, GeneratedReductions) {
+  struct {
+    gpuk_dtype out;
+    const char *neutral, *reduce, *map, *arguments, *preamble;
+  } cases[] = {
+      {GPUK_FLOAT32, "0", "a + b", nullptr, "const float *x", nullptr},
+      {GPUK_FLOAT32, "-INFINITY", "fmax(a, b)", "x[i] * y[i]", "const float *x, const float *y", nullptr},
+      {GPUK_FLOAT64, "0", "a + b", "x[i] * (double)w[i]", "const double *x, const float *w", nullptr},
+      {GPUK_INT64, "0", "a + b", "(long)x[i] * k", "const int *x, long k", nullptr},
+      {GPUK_UINT32, "0", "max(a, b)", nullptr, "const uint *u", nullptr},
+      {GPUK_UINT64, "ULONG_MAX", "min(a, b)", "u[i] ^ (ulong)i", "const uint *u", nullptr},
+      {GPUK_FLOAT32, "0", "a + b", "sq(x[i])", "const float *x", "static inline float sq(float v) { return v * v; }"},
+  };
+  for (const auto &c : cases) {
+    char *source = nullptr;
+    GPUK_ASSERT_OK(gpuk_reduction_source(c.out, c.neutral, c.reduce, c.map, c.arguments, "red", c.preamble, &source));
+    EXPECT_EQ(gpuk_cuda_compile_check(source, GPUK_SOURCE_OPENCL_C, GetParam().c_str(), "-DGPUK_WG=256"),
+              GPUK_SUCCESS)
+        << c.reduce << ": " << gpuk_last_error() << "\n" << source;
+    free(source);
+  }
+}
+
 TEST_P(CudaCompile, NativeCudaAndPortableUserKernels) {
   const char *native = R"(extern "C" __global__ void axpy(float a, const float *x, float *y, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] += a * x[i]; })";

@@ -357,9 +357,93 @@ GPUK_API gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *
 GPUK_API gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a,
                                       const gpuk_buffer *b, size_t n, double *result);
 
+/* ---------------------------------------------------------------- element types */
+
+/* Element types. In expression kernels their names are float, double, int,
+ * uint, long and ulong (long is 64-bit on every backend). */
+typedef enum gpuk_dtype {
+  GPUK_FLOAT32 = 0,
+  GPUK_FLOAT64 = 1, /* needs a device with supports_double */
+  GPUK_INT32 = 2,
+  GPUK_UINT32 = 3,
+  GPUK_INT64 = 4,
+  GPUK_UINT64 = 5
+} gpuk_dtype;
+
+/* Bytes of one element; 0 for a value that is not a gpuk_dtype. */
+GPUK_API size_t gpuk_dtype_size(gpuk_dtype dtype);
+
+/* ---------------------------------------------------------------- kernels from expressions */
+
+/* Element-wise kernels in the manner of PyOpenCL's ElementwiseKernel, on every
+ * backend: OpenCL and CUDA compile generated OpenCL C, the CPU backend
+ * generated C (with the host C compiler recorded at build time; GPUK_CC
+ * overrides), loaded with dlopen and run across threads. Generated code is
+ * cached per device in memory and on disk.
+ *
+ * arguments: "float *x, const float *y, float a": pointers are buffers (const
+ *   ones are read only), the rest scalars; types float, double, int, uint,
+ *   long, ulong; names must not start with gpuk_ and must not be i.
+ * operation: C statements per index i (64-bit): "y[i] = a * x[i] + y[i]".
+ *   OpenCL C built-ins that C also has work everywhere (sqrt, exp, fmax, fabs,
+ *   ...), plus mad, min and max.
+ * name: a C identifier. preamble: helper functions and defines, or NULL.
+ * A syntax error returns GPUK_ERROR_BUILD with the compiler's log
+ * (gpuk_last_build_log()). The kernel belongs to device. */
+typedef struct gpuk_elementwise gpuk_elementwise;
+GPUK_API gpuk_status gpuk_elementwise_create(gpuk_device *device, const char *arguments,
+                                             const char *operation, const char *name,
+                                             const char *preamble, gpuk_elementwise **kernel);
+/* Runs the operation for every i in [start, stop) on stream (NULL: default
+ * stream, blocking). args follow the signature: gpuk_arg_buffer for pointers,
+ * the scalar of exactly the declared type otherwise (gpuk_arg_f32 for float,
+ * gpuk_arg_i64 for long...). Every buffer must hold stop elements. */
+GPUK_API gpuk_status gpuk_elementwise_run(gpuk_stream *stream, gpuk_elementwise *kernel,
+                                          size_t start, size_t stop, size_t nargs,
+                                          const gpuk_arg *args);
+GPUK_API gpuk_status gpuk_elementwise_destroy(gpuk_elementwise *kernel);
+
+/* Map-reduce kernels in the manner of PyOpenCL's ReductionKernel: the result
+ * is reduce(... reduce(neutral, map(start)) ..., map(stop - 1)) in an
+ * unspecified order, so reduce_expr must be associative and commutative.
+ * out_type: the result's type. neutral: an expression ("0", "-INFINITY").
+ * reduce_expr: an expression in a and b ("a + b", "fmax(a, b)").
+ * map_expr: an expression in i ("x[i] * y[i]"); NULL means the first pointer
+ * argument's element i. arguments, name, preamble: as for element-wise. */
+typedef struct gpuk_reduction gpuk_reduction;
+GPUK_API gpuk_status gpuk_reduction_create(gpuk_device *device, gpuk_dtype out_type,
+                                           const char *neutral, const char *reduce_expr,
+                                           const char *map_expr, const char *arguments,
+                                           const char *name, const char *preamble,
+                                           gpuk_reduction **reduction);
+/* Reduces [start, stop) and writes the result (one out_type value) to
+ * host_result; waits for the stream. An empty range gives neutral. */
+GPUK_API gpuk_status gpuk_reduction_run(gpuk_stream *stream, gpuk_reduction *reduction,
+                                        size_t start, size_t stop, size_t nargs,
+                                        const gpuk_arg *args, void *host_result);
+/* As gpuk_reduction_run, but leaves the result in element `index` (of
+ * out_type) of a buffer on the same device, asynchronously on stream. */
+GPUK_API gpuk_status gpuk_reduction_run_to_buffer(gpuk_stream *stream, gpuk_reduction *reduction,
+                                                  size_t start, size_t stop, size_t nargs,
+                                                  const gpuk_arg *args, gpuk_buffer *result,
+                                                  size_t index);
+GPUK_API gpuk_status gpuk_reduction_destroy(gpuk_reduction *reduction);
+
+/* The OpenCL C source the OpenCL and CUDA backends compile for these
+ * arguments (checked as by the create functions), to read or to pass to
+ * gpuk_cuda_compile_check(); reductions need -DGPUK_WG=<power of two>. Entry
+ * points are named gpuk_k_<name> (reductions: _stage1 and _stage2).
+ * *source is malloc'd: release it with free(). */
+GPUK_API gpuk_status gpuk_elementwise_source(const char *arguments, const char *operation,
+                                             const char *name, const char *preamble,
+                                             char **source);
+GPUK_API gpuk_status gpuk_reduction_source(gpuk_dtype out_type, const char *neutral,
+                                           const char *reduce_expr, const char *map_expr,
+                                           const char *arguments, const char *name,
+                                           const char *preamble, char **source);
+
 /* ---------------------------------------------------------------- matrix multiply */
 
-typedef enum gpuk_dtype { GPUK_FLOAT32 = 0, GPUK_FLOAT64 = 1 } gpuk_dtype;
 typedef enum gpuk_transpose { GPUK_NO_TRANS = 0, GPUK_TRANS = 1 } gpuk_transpose;
 
 /* Which GEMM kernel a block shape is for. */

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gpuk/gpuk.h"
 
@@ -144,6 +145,24 @@ typedef struct gpuk_backend_ops {
    * *log receives a malloc'd compiler log (may be NULL). CUDA only. */
   gpuk_status (*compile_check)(const char *source, gpuk_source_language language,
                                const char *target, const char *options, char **log);
+
+  /* Host C modules for expression kernels (expr.h), CPU backend: compiles C
+   * source into a loaded module (with the disk cache); *log as for
+   * program_build. host_symbol returns an entry point or NULL. */
+  gpuk_status (*host_build)(gpuk_device *device, const char *source, void **module, char **log);
+  void *(*host_symbol)(void *module, const char *name);
+  void (*host_unload)(void *module);
+  /* Run a host entry point over [start, stop) across the device's threads,
+   * args matching the expression's signature (checked). host_reduce combines
+   * the threads' results with combine and writes one result_size value. */
+  gpuk_status (*host_elementwise)(gpuk_stream *stream, void (*fn)(void *const *, uint64_t, uint64_t),
+                                  size_t nargs, const gpuk_arg *args, uint64_t start,
+                                  uint64_t stop);
+  gpuk_status (*host_reduce)(gpuk_stream *stream,
+                             void (*fn)(void *const *, uint64_t, uint64_t, void *),
+                             void (*combine)(void *, const void *), size_t result_size,
+                             size_t nargs, const gpuk_arg *args, uint64_t start, uint64_t stop,
+                             void *result);
 
   /* Matrix multiply with validated arguments (gemm.h). NULL: the core runs
    * kernels/gemm.cl through kernel_launch. */

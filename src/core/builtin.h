@@ -1,5 +1,6 @@
-/* Built-in kernels from kernels/ (*.cl files), embedded at build time and compiled lazily,
- * once per device and option string, then reused. */
+/* Compiled code kept per device until it closes: the built-in kernels from
+ * kernels/ (embedded at build time) and generated expression kernels, each
+ * compiled once per device, options and source, then reused. */
 #ifndef GPUK_CORE_BUILTIN_H
 #define GPUK_CORE_BUILTIN_H
 
@@ -9,11 +10,21 @@
 const char *gpuk__embedded_source(const char *file);
 
 /* Returns the kernel `name` of kernels/<file> built with options for device,
- * building it on first use. The kernel stays owned by the device. */
+ * building it on first use. *.cu files are CUDA C, the rest OpenCL C. The
+ * kernel stays owned by the device. */
 gpuk_status gpuk__builtin_kernel(gpuk_device *device, const char *file, const char *options,
                                  const char *name, gpuk_kernel **kernel);
 
-/* Destroys every built-in program and kernel of the device (at close). */
+/* The same for any source text (generated kernels). */
+gpuk_status gpuk__device_kernel(gpuk_device *device, const char *source,
+                                gpuk_source_language language, const char *options,
+                                const char *name, gpuk_kernel **kernel);
+
+/* A host C module (CPU backend's host_build) for source, built on first use
+ * and owned by the device. */
+gpuk_status gpuk__device_host_module(gpuk_device *device, const char *source, void **module);
+
+/* Destroys every stored program, kernel and module of the device (at close). */
 void gpuk__builtins_release(gpuk_device *device);
 
 #endif

@@ -136,7 +136,7 @@ void gpuk__cache_store(const char *key, const void *data, size_t size) {
 
 void gpuk__cache_note_rejected(void) { atomic_fetch_add(&stat_rejected, 1); }
 
-static char *join_key(size_t n, const char *const *parts) {
+char *gpuk__cache_join_key(size_t n, const char *const *parts) {
   size_t total = 1;
   for (size_t i = 0; i < n; i++) total += strlen(parts[i] ? parts[i] : "") + 4;
   char *key = malloc(total);
@@ -165,7 +165,7 @@ char *gpuk__program_cache_key(const gpuk_program *p, const char *options,
                          p->language == GPUK_SOURCE_CUDA ? "cuda" : "opencl-c",
                          options,
                          p->source};
-  return join_key(sizeof parts / sizeof parts[0], parts);
+  return gpuk__cache_join_key(sizeof parts / sizeof parts[0], parts);
 }
 
 gpuk_status gpuk_cache_get_stats(gpuk_cache_stats *stats) {

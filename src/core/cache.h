@@ -17,6 +17,10 @@ void gpuk__cache_store(const char *key, const void *data, size_t size);
 /* Records that a loaded entry was rejected by the driver (and will be rebuilt). */
 void gpuk__cache_note_rejected(void);
 
+/* parts joined into one key, each followed by a separator line. malloc'd;
+ * NULL when out of memory. */
+char *gpuk__cache_join_key(size_t n, const char *const *parts);
+
 struct gpuk_program;
 
 /* The cache key of a program: library version, backend, device name, driver

@@ -140,8 +140,8 @@ static int overlaps(const gpuk_buffer *x, size_t xo, size_t xld, size_t xr, size
 
 static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
   if (g->dtype != GPUK_FLOAT32 && g->dtype != GPUK_FLOAT64)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "dtype %d is not a gpuk_dtype",
-                           (int)g->dtype);
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "dtype %d: GEMM takes GPUK_FLOAT32 or GPUK_FLOAT64", (int)g->dtype);
   if (g->dtype == GPUK_FLOAT64 && !d->entry.info.supports_double)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "%s has no double precision support",
                            d->entry.info.name);

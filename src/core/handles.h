@@ -13,6 +13,8 @@ enum {
   GPUK__MAGIC_EVENT = 0x67657674u,   /* "gevt" */
   GPUK__MAGIC_PROGRAM = 0x67707267u, /* "gprg" */
   GPUK__MAGIC_KERNEL = 0x676b726eu,  /* "gkrn" */
+  GPUK__MAGIC_ELEMENTWISE = 0x67656c77u, /* "gelw" */
+  GPUK__MAGIC_REDUCTION = 0x67726564u,   /* "gred" */
   GPUK__MAGIC_DEAD = 0xdeadbeefu
 };
 

@@ -6,31 +6,7 @@
 
 #include "builtin.h"
 #include "handles.h"
-
-/* Launch shape of the stream kernels on a device. */
-typedef struct vec_shape {
-  size_t wg;     /* work-group size, also passed as -DGPUK_WG */
-  size_t groups; /* number of work-groups (grid-stride beyond that) */
-  char options[32];
-} vec_shape;
-
-static vec_shape shape_for(const gpuk_device *device, size_t n) {
-  const gpuk_device_info *info = &device->entry.info;
-  vec_shape s;
-  s.wg = info->max_work_group_size < 256 ? info->max_work_group_size : 256;
-  size_t needed = (n + s.wg - 1) / s.wg;
-  /* GPUs: enough groups to fill every compute unit many times over, then each
-   * work-item strides. CPU OpenCL drivers (PoCL) vectorise across the
-   * work-items of a group only when each item does one element, so they get
-   * one group per wg elements. */
-  size_t max_groups = info->type == GPUK_DEVICE_TYPE_CPU ? ((size_t)1 << 24)
-                                                         : (size_t)info->compute_units * 64;
-  if (max_groups < 1) max_groups = 1;
-  s.groups = needed < max_groups ? needed : max_groups;
-  if (s.groups == 0) s.groups = 1;
-  snprintf(s.options, sizeof s.options, "-DGPUK_WG=%zu", s.wg);
-  return s;
-}
+#include "shape.h"
 
 static gpuk_status check_vector(const gpuk_buffer *b, const char *arg, const gpuk_device *device,
                                 size_t n) {
@@ -65,7 +41,7 @@ static gpuk_status prepare(gpuk_stream *stream, size_t n, size_t count, const na
           (named_vector[]){__VA_ARGS__}, &s, &blocking)
 
 /* Launches kernel `name` of kernels/stream.cl with the given shape. */
-static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, const vec_shape *shape,
+static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, const gpuk__launch_shape *shape,
                                         size_t nargs, gpuk_arg *args) {
   gpuk_device *d = s->obj.device;
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, name);
@@ -79,7 +55,7 @@ static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, const 
 /* The element-wise ops: the shape follows from n. */
 static gpuk_status launch_elementwise(gpuk_stream *s, const char *name, size_t n, size_t nargs,
                                       gpuk_arg *args) {
-  vec_shape shape = shape_for(s->obj.device, n);
+  gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, n);
   return launch_stream_kernel(s, name, &shape, nargs, args);
 }
 
@@ -144,17 +120,11 @@ gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const 
 static gpuk_status dot_with_kernel(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b,
                                    size_t n, double *result) {
   gpuk_device *d = s->obj.device;
-  vec_shape shape = shape_for(d, n);
   /* CPU drivers: a few groups per core, each over one contiguous chunk (see
    * gpuk_dot_chunked); measured 8x faster than gpuk_dot on PoCL. */
   const int chunked = d->entry.info.type == GPUK_DEVICE_TYPE_CPU;
   size_t chunk = 0;
-  if (chunked) {
-    size_t groups = (size_t)d->entry.info.compute_units * 4;
-    chunk = (n + groups - 1) / groups;
-    chunk = (chunk + shape.wg - 1) / shape.wg * shape.wg;
-    shape.groups = (n + chunk - 1) / chunk;
-  }
+  gpuk__launch_shape shape = chunked ? gpuk__chunked_shape(d, n, &chunk) : gpuk__stream_shape(d, n);
   float *host = malloc(shape.groups * sizeof *host);
   if (!host) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate dot partials");
   pthread_mutex_lock(&s->scratch_lock);

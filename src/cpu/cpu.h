@@ -21,5 +21,7 @@ void gpuk__cpu_fill_memory_ops(gpuk_backend_ops *ops);
 void gpuk__cpu_fill_stream_ops(gpuk_backend_ops *ops);
 void gpuk__cpu_fill_vec_ops(gpuk_backend_ops *ops);
 void gpuk__cpu_fill_gemm_ops(gpuk_backend_ops *ops);
+void gpuk__cpu_fill_jit_ops(gpuk_backend_ops *ops);
+void gpuk__cpu_fill_expr_ops(gpuk_backend_ops *ops);
 
 #endif

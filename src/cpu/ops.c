@@ -17,6 +17,8 @@ static void fill(gpuk_backend_ops *ops) {
   gpuk__cpu_fill_stream_ops(ops);
   gpuk__cpu_fill_vec_ops(ops);
   gpuk__cpu_fill_gemm_ops(ops);
+  gpuk__cpu_fill_jit_ops(ops);
+  gpuk__cpu_fill_expr_ops(ops);
   ops->name = "cpu"; /* last: marks the table filled */
 }
 

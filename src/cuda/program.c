@@ -17,7 +17,7 @@ static size_t split_options(const char *options, char **storage, const char **ar
   size_t n = 0;
   *storage = strdup(options ? options : "");
   if (!*storage) return 0;
-  for (char *tok = strtok(*storage, " \t\n"); tok && n < MAX_OPTIONS - 2;
+  for (char *tok = strtok(*storage, " \t\n"); tok && n < MAX_OPTIONS - 3;
        tok = strtok(NULL, " \t\n"))
     argv[n++] = tok;
   return n;
@@ -50,6 +50,8 @@ gpuk_status gpuk__nvrtc_compile(const char *source, gpuk_source_language languag
   size_t argc = split_options(options, &storage, argv);
   argv[argc++] = arch_option;
   argv[argc++] = "--std=c++17";
+  /* Portable sources declare helper functions without __device__. */
+  if (language == GPUK_SOURCE_OPENCL_C) argv[argc++] = "--device-as-default-execution-space";
   r = nv->nvrtcCompileProgram(prog, (int)argc, argv);
   free(storage);
   size_t log_size = 0;

@@ -1,0 +1,234 @@
+/* Source generation for expression kernels: the portable OpenCL C subset
+ * (compiled by OpenCL, and by NVRTC through kernels/cuda_prelude.h) and host C
+ * (the CPU backend). The user's text is pasted in as written; the compilers
+ * report its errors. Names starting with gpuk_ are the generator's own. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+
+typedef struct text {
+  char *data;
+  size_t len, cap;
+  int failed;
+} text;
+
+static void add(text *t, const char *fmt, ...) {
+  if (t->failed) return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->data ? t->data + t->len : NULL, t->data ? t->cap - t->len : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+      t->failed = 1;
+      return;
+    }
+    if (t->data && t->len + (size_t)n < t->cap) {
+      t->len += (size_t)n;
+      return;
+    }
+    size_t cap = (t->cap + (size_t)n + 1) * 2;
+    char *grown = realloc(t->data, cap);
+    if (!grown) {
+      t->failed = 1;
+      return;
+    }
+    t->data = grown;
+    t->cap = cap;
+  }
+}
+
+static char *finish(text *t) {
+  if (t->failed) {
+    free(t->data);
+    return NULL;
+  }
+  return t->data;
+}
+
+/* Helpers host C needs to read like OpenCL C. */
+static const char host_header[] =
+    "#define _DEFAULT_SOURCE 1\n"
+    "#include <float.h>\n"
+    "#include <limits.h>\n"
+    "#include <stdint.h>\n"
+    "#include <tgmath.h>\n"
+    "typedef unsigned int uint;\n"
+    "typedef unsigned long ulong;\n"
+    "_Static_assert(sizeof(long) == 8, \"long must be 64-bit\");\n"
+    "#define mad(a, b, c) ((a) * (b) + (c))\n"
+    "#define min(a, b) ((a) < (b) ? (a) : (b))\n"
+    "#define max(a, b) ((a) > (b) ? (a) : (b))\n"
+    "#define M_PI_F ((float)M_PI)\n";
+
+static void preamble(text *t, const gpuk__expr_spec *s, gpuk__expr_target target) {
+  if (target == GPUK__TARGET_HOST_C)
+    add(t, "%s", host_header);
+  else if (gpuk__expr_needs_double(s->sig, s->operation ? GPUK_FLOAT32 : s->out_type))
+    add(t, "#ifdef __OPENCL_VERSION__\n#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n#endif\n");
+  if (s->preamble) add(t, "/* preamble */\n%s\n/* end of preamble */\n", s->preamble);
+}
+
+/* The user's parameters as kernel parameters (OpenCL C). */
+static void kernel_params(text *t, const gpuk__expr_signature *sig) {
+  for (size_t p = 0; p < sig->count; p++) {
+    const gpuk__expr_param *q = &sig->params[p];
+    if (q->pointer)
+      add(t, "__global %s%s *%s, ", q->is_const ? "const " : "", gpuk__dtype_c_name(q->type),
+          q->name);
+    else
+      add(t, "const %s %s, ", gpuk__dtype_c_name(q->type), q->name);
+  }
+}
+
+/* The user's parameters as locals unpacked from gpuk_args (host C). */
+static void host_params(text *t, const gpuk__expr_signature *sig) {
+  for (size_t p = 0; p < sig->count; p++) {
+    const gpuk__expr_param *q = &sig->params[p];
+    const char *type = gpuk__dtype_c_name(q->type), *c = q->is_const ? "const " : "";
+    if (q->pointer)
+      add(t, "  %s%s *const %s = (%s%s *)gpuk_args[%zu];\n", c, type, q->name, c, type, p);
+    else
+      add(t, "  const %s %s = *(const %s *)gpuk_args[%zu];\n", type, q->name, type, p);
+  }
+  add(t, "  (void)gpuk_args;\n");
+}
+
+/* reduce(a, b) as a function, and the map expression. */
+static void reduce_function(text *t, const gpuk__expr_spec *s) {
+  const char *out = gpuk__dtype_c_name(s->out_type);
+  add(t, "static inline %s gpuk_reduce(const %s a, const %s b) {\n  return (%s)(%s);\n}\n", out,
+      out, out, out, s->reduce_expr);
+}
+
+static const char *map_of(const gpuk__expr_spec *s, char *buf, size_t size) {
+  if (s->map_expr) return s->map_expr;
+  for (size_t p = 0; p < s->sig->count; p++)
+    if (s->sig->params[p].pointer) {
+      snprintf(buf, size, "%s[i]", s->sig->params[p].name);
+      return buf;
+    }
+  return NULL; /* rejected before generating */
+}
+
+/* A tree reduction of gpuk_scratch[GPUK_WG] into gpuk_scratch[0], with a
+ * barrier after every step (no warp-synchronous shortcuts). */
+static const char tree[] =
+    "  gpuk_scratch[gpuk_lid] = gpuk_acc;\n"
+    "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  for (uint gpuk_s = GPUK_WG / 2; gpuk_s > 0; gpuk_s >>= 1) {\n"
+    "    if (gpuk_lid < gpuk_s)\n"
+    "      gpuk_scratch[gpuk_lid] = gpuk_reduce(gpuk_scratch[gpuk_lid], gpuk_scratch[gpuk_lid + gpuk_s]);\n"
+    "    barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  }\n";
+
+void gpuk__expr_symbol(const char *name, const char *suffix, char *out) {
+  snprintf(out, GPUK__EXPR_SYMBOL_SIZE, "gpuk_k_%s%s", name, suffix);
+}
+
+static void opencl_reduction(text *t, const gpuk__expr_spec *s, const char *map) {
+  const char *out = gpuk__dtype_c_name(s->out_type);
+  char stage1[GPUK__EXPR_SYMBOL_SIZE], stage2[GPUK__EXPR_SYMBOL_SIZE];
+  gpuk__expr_symbol(s->name, "_stage1", stage1);
+  gpuk__expr_symbol(s->name, "_stage2", stage2);
+  reduce_function(t, s);
+  /* Stage 1: group g reduces its contiguous chunk, work-items GPUK_WG apart
+   * (coalesced on GPUs, vectorisable on CPU drivers). */
+  add(t, "__kernel void %s(", stage1);
+  kernel_params(t, s->sig);
+  add(t,
+      "const ulong gpuk_start, const ulong gpuk_stop, const ulong gpuk_chunk, "
+      "__global %s *gpuk_partials) {\n"
+      "  __local %s gpuk_scratch[GPUK_WG];\n"
+      "  const uint gpuk_lid = (uint)get_local_id(0);\n"
+      "  const ulong gpuk_first = gpuk_start + get_group_id(0) * gpuk_chunk;\n"
+      "  const ulong gpuk_end = gpuk_first >= gpuk_stop ? gpuk_first\n"
+      "      : gpuk_stop - gpuk_first < gpuk_chunk ? gpuk_stop : gpuk_first + gpuk_chunk;\n"
+      "  %s gpuk_acc = (%s)(%s);\n"
+      "  for (ulong i = gpuk_first + gpuk_lid; i < gpuk_end; i += GPUK_WG)\n"
+      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
+      "%s"
+      "  if (gpuk_lid == 0) gpuk_partials[get_group_id(0)] = gpuk_scratch[0];\n"
+      "}\n",
+      out, out, out, out, s->neutral, out, map, tree);
+  /* Stage 2: one group reduces the partials into gpuk_result[gpuk_index]. */
+  add(t,
+      "__kernel void %s(__global const %s *gpuk_partials, const ulong gpuk_count, "
+      "__global %s *gpuk_result, const ulong gpuk_index) {\n"
+      "  __local %s gpuk_scratch[GPUK_WG];\n"
+      "  const uint gpuk_lid = (uint)get_local_id(0);\n"
+      "  %s gpuk_acc = (%s)(%s);\n"
+      "  for (ulong gpuk_j = gpuk_lid; gpuk_j < gpuk_count; gpuk_j += GPUK_WG)\n"
+      "    gpuk_acc = gpuk_reduce(gpuk_acc, gpuk_partials[gpuk_j]);\n"
+      "%s"
+      "  if (gpuk_lid == 0) gpuk_result[gpuk_index] = gpuk_scratch[0];\n"
+      "}\n",
+      stage2, out, out, out, out, out, s->neutral, tree);
+}
+
+/* Host reduction: 8 independent accumulators, so that the loop is not one
+ * long dependency chain and the compiler can vectorise it. */
+static void host_reduction(text *t, const gpuk__expr_spec *s, const char *map) {
+  const char *out = gpuk__dtype_c_name(s->out_type);
+  char reduce[GPUK__EXPR_SYMBOL_SIZE], combine[GPUK__EXPR_SYMBOL_SIZE];
+  gpuk__expr_symbol(s->name, "_reduce", reduce);
+  gpuk__expr_symbol(s->name, "_combine", combine);
+  reduce_function(t, s);
+  add(t, "void %s(void *const *gpuk_args, uint64_t gpuk_start, uint64_t gpuk_stop, "
+         "void *gpuk_result) {\n", reduce);
+  host_params(t, s->sig);
+  add(t,
+      "  %s gpuk_acc[8];\n"
+      "  for (int gpuk_j = 0; gpuk_j < 8; gpuk_j++) gpuk_acc[gpuk_j] = (%s)(%s);\n"
+      "  ulong gpuk_base = gpuk_start;\n"
+      "  for (; gpuk_stop - gpuk_base >= 8; gpuk_base += 8)\n"
+      "    for (int gpuk_j = 0; gpuk_j < 8; gpuk_j++) {\n"
+      "      const ulong i = gpuk_base + (ulong)gpuk_j;\n"
+      "      gpuk_acc[gpuk_j] = gpuk_reduce(gpuk_acc[gpuk_j], (%s)(%s));\n"
+      "    }\n"
+      "  for (ulong i = gpuk_base; i < gpuk_stop; i++) gpuk_acc[0] = gpuk_reduce(gpuk_acc[0], (%s)(%s));\n"
+      "  for (int gpuk_j = 1; gpuk_j < 8; gpuk_j++) gpuk_acc[0] = gpuk_reduce(gpuk_acc[0], gpuk_acc[gpuk_j]);\n"
+      "  *(%s *)gpuk_result = gpuk_acc[0];\n"
+      "}\n"
+      "void %s(void *gpuk_acc, const void *gpuk_value) {\n"
+      "  *(%s *)gpuk_acc = gpuk_reduce(*(%s *)gpuk_acc, *(const %s *)gpuk_value);\n"
+      "}\n",
+      out, out, s->neutral, out, map, out, map, out, combine, out, out, out);
+}
+
+char *gpuk__expr_generate(const gpuk__expr_spec *s, gpuk__expr_target target) {
+  text t = {0};
+  preamble(&t, s, target);
+  if (s->operation) {
+    char symbol[GPUK__EXPR_SYMBOL_SIZE];
+    gpuk__expr_symbol(s->name, "", symbol);
+    if (target == GPUK__TARGET_OPENCL_C) {
+      add(&t, "__kernel void %s(", symbol);
+      kernel_params(&t, s->sig);
+      add(&t,
+          "const ulong gpuk_start, const ulong gpuk_stop) {\n"
+          "  for (ulong i = gpuk_start + get_global_id(0); i < gpuk_stop; i += get_global_size(0)) {\n"
+          "%s;\n"
+          "  }\n"
+          "}\n",
+          s->operation);
+    } else {
+      add(&t, "void %s(void *const *gpuk_args, uint64_t gpuk_start, uint64_t gpuk_stop) {\n",
+          symbol);
+      host_params(&t, s->sig);
+      add(&t, "  for (ulong i = gpuk_start; i < gpuk_stop; i++) {\n%s;\n  }\n}\n", s->operation);
+    }
+  } else {
+    char buf[GPUK__EXPR_MAX_NAME + 8];
+    const char *map = map_of(s, buf, sizeof buf);
+    if (!map) t.failed = 1;
+    else if (target == GPUK__TARGET_OPENCL_C)
+      opencl_reduction(&t, s, map);
+    else
+      host_reduction(&t, s, map);
+  }
+  return finish(&t);
+}

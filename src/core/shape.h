@@ -1,0 +1,24 @@
+/* Launch shapes of one-dimensional kernels over n elements (the built-in
+ * stream kernels and generated expression kernels). */
+#ifndef GPUK_CORE_SHAPE_H
+#define GPUK_CORE_SHAPE_H
+
+#include "backend.h"
+
+typedef struct gpuk__launch_shape {
+  size_t wg;     /* work-group size: a power of two, also passed as -DGPUK_WG */
+  size_t groups; /* number of work-groups (grid-stride beyond that) */
+  char options[32];
+} gpuk__launch_shape;
+
+/* Element-wise kernels: GPUs get enough groups to fill every compute unit many
+ * times over, then each work-item strides. CPU OpenCL drivers (PoCL) vectorise
+ * across the work-items of a group only when each item does one element, so
+ * they get one group per wg elements. */
+gpuk__launch_shape gpuk__stream_shape(const gpuk_device *device, size_t n);
+
+/* Reductions over contiguous chunks (one per group): a few groups per core on
+ * CPU drivers, many per compute unit on GPUs; *chunk is a multiple of wg. */
+gpuk__launch_shape gpuk__chunked_shape(const gpuk_device *device, size_t n, size_t *chunk);
+
+#endif

@@ -1,0 +1,255 @@
+// Element-wise kernels from expressions (gpuk_elementwise_*) on every device,
+// against float64 (or exact integer) host references: sizes 0, 1, 2, primes,
+// one past a work-group and several groups; sub-ranges; a preamble; integer
+// and double types; OpenCL C built-ins; every bad input.
+#include <cmath>
+#include <cstdint>
+
+#include "gpuk_test.h"
+
+namespace {
+
+class Elementwise : public DeviceTest {
+ protected:
+  gpuk_elementwise *Create(const char *arguments, const char *operation, const char *name,
+                           const char *preamble = nullptr) {
+    gpuk_elementwise *k = nullptr;
+    gpuk_status st = gpuk_elementwise_create(device_, arguments, operation, name, preamble, &k);
+    EXPECT_EQ(st, GPUK_SUCCESS) << gpuk_last_error() << "\n" << gpuk_last_build_log();
+    return k;
+  }
+};
+
+const size_t kSizes[] = {0, 1, 2, 7, 31, 257, 4099, 1000003};
+
+TEST_P(Elementwise, AxpyAtEverySize) {
+  gpuk_elementwise *k = Create("const float *x, float *y, float a", "y[i] = a * x[i] + y[i]", "axpy");
+  ASSERT_NE(k, nullptr);
+  for (size_t n : kSizes) {
+    std::vector<float> x = RandomFloats(n), y = RandomFloats(n);
+    DeviceArray<float> dx(device_, x), dy(device_, y);
+    const float a = 1.75f;
+    gpuk_arg args[] = {dx.arg(), dy.arg(), gpuk_arg_f32(a)};
+    GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, 0, n, 3, args));
+    std::vector<float> got = dy.Read();
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+      double ref = double(a) * x[i] + y[i];
+      bad += !(std::fabs(got[i] - ref) <= 1e-6 * (std::fabs(a * x[i]) + std::fabs(y[i])) + 1e-30);
+    }
+    EXPECT_EQ(bad, 0u) << "n=" << n;
+  }
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+TEST_P(Elementwise, SubRangeLeavesTheRestAlone) {
+  gpuk_elementwise *k = Create("float *y, const float *x", "y[i] = 2.0f * x[i]", "twice");
+  ASSERT_NE(k, nullptr);
+  const size_t n = 5003, start = 1001, stop = 4097;
+  std::vector<float> x = RandomFloats(n);
+  DeviceArray<float> dx(device_, x), dy(device_, std::vector<float>(n, kPoison));
+  gpuk_stream *s;
+  GPUK_ASSERT_OK(gpuk_stream_create(device_, &s));
+  gpuk_arg args[] = {dy.arg(), dx.arg()};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(s, k, start, stop, 2, args));  // asynchronous
+  GPUK_ASSERT_OK(gpuk_stream_synchronize(s));
+  std::vector<float> got = dy.Read();
+  for (size_t i = 0; i < n; i++) {
+    float want = (i >= start && i < stop) ? 2.0f * x[i] : kPoison;
+    ASSERT_EQ(got[i], want) << "i=" << i;
+  }
+  GPUK_EXPECT_OK(gpuk_stream_destroy(s));
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+TEST_P(Elementwise, PreambleAndBuiltins) {
+  gpuk_elementwise *k = Create(
+      "float *y, const float *x, float a",
+      "y[i] = sq(x[i]) + sqrt(fabs(x[i])) + exp(x[i]) * fmax(x[i], 0.0f) + mad(x[i], a, 1.0f) + "
+      "(float)min(3, 4) + (float)max(i, (ulong)0) * 0.0f",
+      "mix", "#define TWO 2.0f\nfloat sq(float v) { return v * v * TWO / TWO; }");
+  ASSERT_NE(k, nullptr);
+  const size_t n = 1031;
+  std::vector<float> x = RandomFloats(n);
+  DeviceArray<float> dx(device_, x), dy(device_, std::vector<float>(n, kPoison));
+  gpuk_arg args[] = {dy.arg(), dx.arg(), gpuk_arg_f32(0.5f)};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, 0, n, 3, args));
+  std::vector<float> got = dy.Read();
+  for (size_t i = 0; i < n; i++) {
+    double v = x[i];
+    double ref = v * v + std::sqrt(std::fabs(v)) + std::exp(v) * std::fmax(v, 0.0) + v * 0.5 + 1.0 + 3.0;
+    ASSERT_NEAR(got[i], ref, 1e-5 * (std::fabs(ref) + 4)) << "i=" << i;
+  }
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+TEST_P(Elementwise, IntegerTypes) {
+  gpuk_elementwise *k = Create("long *out, const int *a, uint b, const ulong *c, long d, uint *u",
+                               "out[i] = (long)a[i] * (long)b - (long)i + (long)(c[i] >> 1) + d; "
+                               "u[i] = (uint)a[i] * b",
+                               "ints");
+  ASSERT_NE(k, nullptr);
+  const size_t n = 2053;
+  std::mt19937_64 rng(std::random_device{}());
+  std::vector<int32_t> a(n);
+  std::vector<uint64_t> c(n);
+  for (size_t i = 0; i < n; i++) {
+    a[i] = int32_t(rng());
+    c[i] = rng();
+  }
+  const uint32_t b = 4000000000u;
+  const int64_t d = -(int64_t(1) << 40);
+  DeviceArray<int64_t> dout(device_, std::vector<int64_t>(n, -1));
+  DeviceArray<int32_t> da(device_, a);
+  DeviceArray<uint64_t> dc(device_, c);
+  DeviceArray<uint32_t> du(device_, std::vector<uint32_t>(n, 7));
+  gpuk_arg args[] = {dout.arg(), da.arg(), gpuk_arg_u32(b), dc.arg(), gpuk_arg_i64(d), du.arg()};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, 0, n, 6, args));
+  std::vector<int64_t> out = dout.Read();
+  std::vector<uint32_t> u = du.Read();
+  for (size_t i = 0; i < n; i++) {
+    ASSERT_EQ(out[i], int64_t(a[i]) * int64_t(b) - int64_t(i) + int64_t(c[i] >> 1) + d) << i;
+    ASSERT_EQ(u[i], uint32_t(a[i]) * b) << i;
+  }
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+TEST_P(Elementwise, Double) {
+  gpuk_elementwise *k = nullptr;
+  gpuk_status st = gpuk_elementwise_create(device_, "double *y, const double *x, double s",
+                                           "y[i] = s * x[i] + sin(x[i])", "dbl", nullptr, &k);
+  if (!info_.supports_double) {
+    EXPECT_EQ(st, GPUK_ERROR_UNSUPPORTED);
+    EXPECT_NE(std::string(gpuk_last_error()).find("double"), std::string::npos) << gpuk_last_error();
+    GTEST_SKIP() << info_.name << " has no double support";
+  }
+  GPUK_ASSERT_OK(st);
+  const size_t n = 3001;
+  std::vector<float> xf = RandomFloats(n);
+  std::vector<double> x(n);
+  for (size_t i = 0; i < n; i++) x[i] = xf[i] * 1.000000123456789;
+  DeviceArray<double> dx(device_, x), dy(device_, std::vector<double>(n, kPoison));
+  gpuk_arg args[] = {dy.arg(), dx.arg(), gpuk_arg_f64(1.0 / 3.0)};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, 0, n, 3, args));
+  std::vector<double> got = dy.Read();
+  for (size_t i = 0; i < n; i++) ASSERT_NEAR(got[i], x[i] / 3.0 + std::sin(x[i]), 1e-13) << i;
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+TEST_P(Elementwise, SameKernelTwiceAndSeveralAlive) {
+  gpuk_elementwise *k1 = Create("float *y", "y[i] = 1.0f", "ones");
+  gpuk_elementwise *k2 = Create("float *y", "y[i] = 1.0f", "ones");  // found in the device's store
+  gpuk_elementwise *k3 = Create("float *y", "y[i] = 2.0f", "ones");  // same name, other operation
+  ASSERT_TRUE(k1 && k2 && k3);
+  DeviceArray<float> y(device_, 100);
+  gpuk_arg args[] = {y.arg()};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k2, 0, 100, 1, args));
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k1));
+  GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k3, 0, 50, 1, args));
+  std::vector<float> got = y.Read();
+  for (size_t i = 0; i < 100; i++) ASSERT_EQ(got[i], i < 50 ? 2.0f : 1.0f) << i;
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k2));
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k3));
+}
+
+TEST_P(Elementwise, BadCreateArguments) {
+  gpuk_elementwise *k = nullptr;
+  auto create = [&](const char *arguments, const char *operation, const char *name) {
+    return gpuk_elementwise_create(device_, arguments, operation, name, nullptr, &k);
+  };
+  GPUK_EXPECT_ERROR(gpuk_elementwise_create(nullptr, "float *y", "y[i] = 0", "f", nullptr, &k),
+                    GPUK_ERROR_INVALID_ARGUMENT, "device");
+  GPUK_EXPECT_ERROR(gpuk_elementwise_create(device_, "float *y", "y[i] = 0", "f", nullptr, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "kernel (output) is NULL");
+  GPUK_EXPECT_ERROR(create(nullptr, "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT, "arguments is NULL");
+  GPUK_EXPECT_ERROR(create("float *y", nullptr, "f"), GPUK_ERROR_INVALID_ARGUMENT, "operation is NULL");
+  GPUK_EXPECT_ERROR(create("float *y", "", "f"), GPUK_ERROR_INVALID_ARGUMENT, "operation is empty");
+  GPUK_EXPECT_ERROR(create("float *y", "y[i] = 0", nullptr), GPUK_ERROR_INVALID_ARGUMENT, "name is NULL");
+  GPUK_EXPECT_ERROR(create("float *y", "y[i] = 0", "2fast"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "name '2fast' is not a C identifier");
+  GPUK_EXPECT_ERROR(create("float *y", "y[i] = 0", "gpuk_mine"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "reserved for libgpuk");
+  GPUK_EXPECT_ERROR(create("float *x, flot *y", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "argument 2 (' flot *y'): unknown type 'flot'");
+  GPUK_EXPECT_ERROR(create("float *", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT, "no name");
+  GPUK_EXPECT_ERROR(create("float *x, float *x", "x[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "argument 2 repeats the name 'x'");
+  GPUK_EXPECT_ERROR(create("float *i", "i[0] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT, "i is the index");
+  GPUK_EXPECT_ERROR(create("float **p", "p[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "pointers to pointers");
+  GPUK_EXPECT_ERROR(create("const float a", "", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "const applies to pointers only");
+  GPUK_EXPECT_ERROR(create("float *y,", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "argument 2 (''): no type");
+  GPUK_EXPECT_ERROR(create("unsigned char *y", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "'unsigned' must be followed by int or long");
+  GPUK_EXPECT_ERROR(create("float *y z", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "unexpected 'z' after the name");
+  EXPECT_EQ(k, nullptr);
+  // A syntax error comes back with the compiler's log, whichever backend compiled it.
+  GPUK_EXPECT_ERROR(create("float *y", "y[i] = undeclared_thing + ", "broken"), GPUK_ERROR_BUILD,
+                    "element-wise kernel 'broken'");
+  EXPECT_NE(std::string(gpuk_last_build_log()).find("undeclared_thing"), std::string::npos)
+      << "log: " << gpuk_last_build_log();
+  EXPECT_EQ(k, nullptr);
+}
+
+TEST_P(Elementwise, BadRunArguments) {
+  gpuk_elementwise *k = Create("float *y, const double *x, double s, int n", "y[i] = (float)(s * x[i]) + n",
+                               "checked");
+  if (!info_.supports_double) GTEST_SKIP() << "needs double";
+  ASSERT_NE(k, nullptr);
+  DeviceArray<float> y(device_, 100);
+  DeviceArray<double> x(device_, 100);
+  gpuk_arg good[] = {y.arg(), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i32(1)};
+  GPUK_EXPECT_OK(gpuk_elementwise_run(nullptr, k, 0, 100, 4, good));
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, nullptr, 0, 100, 4, good), GPUK_ERROR_INVALID_ARGUMENT,
+                    "kernel is NULL");
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 3, good), GPUK_ERROR_INVALID_ARGUMENT,
+                    "checked takes 4 arguments; 3 given");
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, nullptr), GPUK_ERROR_INVALID_ARGUMENT,
+                    "args is NULL");
+  gpuk_arg scalar_for_buffer[] = {gpuk_arg_f32(1), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i32(1)};
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, scalar_for_buffer),
+                    GPUK_ERROR_INVALID_ARGUMENT, "argument 1 (y) is declared float *; a scalar");
+  gpuk_arg buffer_for_scalar[] = {y.arg(), x.arg(), x.arg(), gpuk_arg_i32(1)};
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, buffer_for_scalar),
+                    GPUK_ERROR_INVALID_ARGUMENT, "argument 3 (s) is declared double; a buffer was given");
+  gpuk_arg float_for_double[] = {y.arg(), x.arg(), gpuk_arg_f32(2.0f), gpuk_arg_i32(1)};
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, float_for_double),
+                    GPUK_ERROR_INVALID_ARGUMENT, "argument 3 (s) is declared double; GPUK_ARG_FLOAT was given");
+  gpuk_arg long_for_int[] = {y.arg(), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i64(1)};
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, long_for_int),
+                    GPUK_ERROR_INVALID_ARGUMENT, "argument 4 (n) is declared int");
+  gpuk_arg null_buffer[] = {gpuk_arg_buffer(nullptr), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i32(1)};
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, null_buffer), GPUK_ERROR_INVALID_ARGUMENT,
+                    "y is NULL");
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 101, 4, good), GPUK_ERROR_OUT_OF_RANGE,
+                    "argument 1 (y) holds 100 floats (400 bytes); the range needs 101");
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 50, 10, 4, good), GPUK_ERROR_INVALID_ARGUMENT,
+                    "start 50 is after stop 10");
+  GPUK_EXPECT_OK(gpuk_elementwise_run(nullptr, k, 10, 10, 4, good));  // empty range
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(nullptr));
+}
+
+TEST_P(Elementwise, BufferOfAnotherDevice) {
+  gpuk_device *cpu;
+  GPUK_ASSERT_OK(gpuk_device_open("cpu", &cpu));
+  if (IsCpuBackend()) {
+    GPUK_EXPECT_OK(gpuk_device_close(cpu));
+    GTEST_SKIP() << "needs a second device";
+  }
+  gpuk_elementwise *k = Create("float *y", "y[i] = 0", "zero");
+  ASSERT_NE(k, nullptr);
+  DeviceArray<float> other(cpu, 10);
+  gpuk_arg args[] = {other.arg()};
+  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 10, 1, args), GPUK_ERROR_DEVICE_MISMATCH,
+                    "y belongs to device");
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+  GPUK_EXPECT_OK(gpuk_device_close(cpu));  // the buffer is freed after: allowed
+}
+
+GPUK_INSTANTIATE_ON_ALL_DEVICES(Elementwise);
+
+}  // namespace

@@ -1,0 +1,253 @@
+// Map-reduce kernels from expressions (gpuk_reduction_*) on every device,
+// against float64 (or exact integer) host references: sizes 0, 1, 2, primes,
+// one past a work-group and enough for both stages; sum, dot, min, max and
+// product; default map; a preamble; integer and double types; sub-ranges;
+// results left in a device buffer for the next kernel; every bad input.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "gpuk_test.h"
+
+namespace {
+
+class Reduction : public DeviceTest {
+ protected:
+  gpuk_reduction *Create(gpuk_dtype out, const char *neutral, const char *reduce, const char *map,
+                         const char *arguments, const char *name, const char *preamble = nullptr) {
+    gpuk_reduction *r = nullptr;
+    gpuk_status st = gpuk_reduction_create(device_, out, neutral, reduce, map, arguments, name, preamble, &r);
+    EXPECT_EQ(st, GPUK_SUCCESS) << gpuk_last_error() << "\n" << gpuk_last_build_log();
+    return r;
+  }
+};
+
+const size_t kSizes[] = {0, 1, 2, 7, 31, 255, 256, 257, 65537, 1000003};
+
+TEST_P(Reduction, SumAndDotAtEverySize) {
+  gpuk_reduction *sum = Create(GPUK_FLOAT32, "0", "a + b", nullptr, "const float *x", "sum");
+  gpuk_reduction *dot = Create(GPUK_FLOAT32, "0.0f", "a + b", "x[i] * y[i]", "const float *x, const float *y", "dot");
+  ASSERT_TRUE(sum && dot);
+  for (size_t n : kSizes) {
+    std::vector<float> x = RandomFloats(n), y = RandomFloats(n);
+    DeviceArray<float> dx(device_, x), dy(device_, y);
+    double ref_sum = 0, ref_dot = 0, mag_sum = 0, mag_dot = 0;
+    for (size_t i = 0; i < n; i++) {
+      ref_sum += x[i];
+      mag_sum += std::fabs(x[i]);
+      ref_dot += double(x[i]) * y[i];
+      mag_dot += std::fabs(double(x[i]) * y[i]);
+    }
+    float got_sum = kPoison, got_dot = kPoison;
+    gpuk_arg one[] = {dx.arg()}, two[] = {dx.arg(), dy.arg()};
+    GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, sum, 0, n, 1, one, &got_sum));
+    GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, dot, 0, n, 2, two, &got_dot));
+    // Float accumulation in any order: error within ~sqrt(n) ulps of the magnitudes.
+    const double tol = 1e-6 * std::sqrt(double(n) + 1);
+    EXPECT_NEAR(got_sum, ref_sum, tol * mag_sum + 1e-30) << "n=" << n;
+    EXPECT_NEAR(got_dot, ref_dot, tol * mag_dot + 1e-30) << "n=" << n;
+  }
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(sum));
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(dot));
+}
+
+TEST_P(Reduction, MinMaxAndProduct) {
+  gpuk_reduction *mx = Create(GPUK_FLOAT32, "-INFINITY", "fmax(a, b)", nullptr, "const float *x", "maximum");
+  gpuk_reduction *mn = Create(GPUK_FLOAT32, "INFINITY", "fmin(a, b)", nullptr, "const float *x", "minimum");
+  gpuk_reduction *prod = Create(GPUK_FLOAT32, "1", "a * b", "1.0f + x[i] * 1e-3f", "const float *x", "product");
+  ASSERT_TRUE(mx && mn && prod);
+  for (size_t n : {size_t(1), size_t(257), size_t(100003)}) {
+    std::vector<float> x = RandomFloats(n);
+    x[n / 2] = 7.5f;  // a known extreme somewhere inside
+    DeviceArray<float> dx(device_, x);
+    gpuk_arg args[] = {dx.arg()};
+    float got_max = kPoison, got_min = kPoison, got_prod = kPoison;
+    GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, mx, 0, n, 1, args, &got_max));
+    GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, mn, 0, n, 1, args, &got_min));
+    GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, prod, 0, n, 1, args, &got_prod));
+    EXPECT_EQ(got_max, *std::max_element(x.begin(), x.end())) << n;
+    EXPECT_EQ(got_min, *std::min_element(x.begin(), x.end())) << n;
+    double ref = 1, log_mag = 0;
+    for (float v : x) {
+      float term = 1.0f + v * 1e-3f;  // the map in float, as the kernel does it
+      ref *= term;
+      log_mag += std::fabs(std::log(term));
+    }
+    EXPECT_NEAR(got_prod / ref, 1.0, 1e-6 * std::sqrt(double(n)) + 1e-6 * log_mag) << n;
+  }
+  // An empty range gives the neutral value.
+  DeviceArray<float> empty(device_, 1);
+  gpuk_arg args[] = {empty.arg()};
+  float got = kPoison;
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, mx, 0, 0, 1, args, &got));
+  EXPECT_EQ(got, -std::numeric_limits<float>::infinity());
+  for (gpuk_reduction *r : {mx, mn, prod}) GPUK_EXPECT_OK(gpuk_reduction_destroy(r));
+}
+
+TEST_P(Reduction, IntegerTypesAreExact) {
+  gpuk_reduction *sum64 = Create(GPUK_INT64, "0", "a + b", "(long)x[i] * k", "const int *x, long k", "isum");
+  gpuk_reduction *umax = Create(GPUK_UINT32, "0", "max(a, b)", nullptr, "const uint *u", "umax");
+  gpuk_reduction *usum = Create(GPUK_UINT64, "0", "a + b", "u[i] ^ (ulong)i", "const uint *u", "usum");
+  ASSERT_TRUE(sum64 && umax && usum);
+  const size_t n = 300007;
+  std::mt19937_64 rng(std::random_device{}());
+  std::vector<int32_t> x(n);
+  std::vector<uint32_t> u(n);
+  for (size_t i = 0; i < n; i++) {
+    x[i] = int32_t(rng());
+    u[i] = uint32_t(rng());
+  }
+  DeviceArray<int32_t> dx(device_, x);
+  DeviceArray<uint32_t> du(device_, u);
+  const int64_t k = -3;
+  int64_t ref_sum = 0;
+  uint64_t ref_usum = 0;
+  for (size_t i = 0; i < n; i++) {
+    ref_sum += int64_t(x[i]) * k;
+    ref_usum += uint64_t(u[i]) ^ uint64_t(i);
+  }
+  int64_t got_sum = 0;
+  uint32_t got_max = 0;
+  uint64_t got_usum = 0;
+  gpuk_arg xs[] = {dx.arg(), gpuk_arg_i64(k)}, us[] = {du.arg()};
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, sum64, 0, n, 2, xs, &got_sum));
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, umax, 0, n, 1, us, &got_max));
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, usum, 0, n, 1, us, &got_usum));
+  EXPECT_EQ(got_sum, ref_sum);
+  EXPECT_EQ(got_max, *std::max_element(u.begin(), u.end()));
+  EXPECT_EQ(got_usum, ref_usum);
+  for (gpuk_reduction *r : {sum64, umax, usum}) GPUK_EXPECT_OK(gpuk_reduction_destroy(r));
+}
+
+TEST_P(Reduction, SubRangeAndPreamble) {
+  gpuk_reduction *r = Create(GPUK_FLOAT32, "0", "a + b", "sq(x[i])", "const float *x", "sumsq",
+                             "static inline float sq(float v) { return v * v; }");
+  ASSERT_NE(r, nullptr);
+  const size_t n = 70001, start = 333, stop = 65900;
+  std::vector<float> x = RandomFloats(n);
+  DeviceArray<float> dx(device_, x);
+  double ref = 0;
+  for (size_t i = start; i < stop; i++) ref += double(x[i]) * x[i];
+  float got = kPoison;
+  gpuk_arg args[] = {dx.arg()};
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, r, start, stop, 1, args, &got));
+  EXPECT_NEAR(got, ref, 1e-6 * std::sqrt(double(n)) * ref);
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(r));
+}
+
+TEST_P(Reduction, ResultStaysOnTheDeviceForTheNextKernel) {
+  // norm2 into element 3 of a buffer, then an element-wise kernel divides by it.
+  gpuk_reduction *norm = Create(GPUK_FLOAT32, "0", "a + b", "x[i] * x[i]", "const float *x", "sumsq");
+  gpuk_elementwise *scale = nullptr;
+  GPUK_ASSERT_OK(gpuk_elementwise_create(device_, "float *y, const float *x, const float *s",
+                                         "y[i] = x[i] / sqrt(s[3])", "normalize", nullptr, &scale));
+  ASSERT_NE(norm, nullptr);
+  const size_t n = 123457;
+  std::vector<float> x = RandomFloats(n);
+  DeviceArray<float> dx(device_, x), dy(device_, std::vector<float>(n, kPoison));
+  // s has to hold n elements for the element-wise kernel's range check.
+  DeviceArray<float> ds(device_, std::vector<float>(n, kPoison));
+  gpuk_stream *s;
+  GPUK_ASSERT_OK(gpuk_stream_create(device_, &s));
+  gpuk_arg rargs[] = {dx.arg()};
+  GPUK_ASSERT_OK(gpuk_reduction_run_to_buffer(s, norm, 0, n, 1, rargs, ds.get(), 3));
+  gpuk_arg eargs[] = {dy.arg(), dx.arg(), ds.arg()};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(s, scale, 0, n, 3, eargs));
+  GPUK_ASSERT_OK(gpuk_stream_synchronize(s));
+  double ref = 0;
+  for (float v : x) ref += double(v) * v;
+  std::vector<float> sums = ds.Read(), y = dy.Read();
+  EXPECT_NEAR(sums[3], ref, 1e-6 * std::sqrt(double(n)) * ref);
+  EXPECT_EQ(sums[2], kPoison);
+  EXPECT_EQ(sums[4], kPoison);
+  for (size_t i = 0; i < n; i++) ASSERT_NEAR(y[i], x[i] / std::sqrt(ref), 1e-5 * std::fabs(x[i] / std::sqrt(ref)) + 1e-9) << i;
+  GPUK_EXPECT_OK(gpuk_stream_destroy(s));
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(norm));
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(scale));
+}
+
+TEST_P(Reduction, Double) {
+  gpuk_reduction *r = nullptr;
+  gpuk_status st = gpuk_reduction_create(device_, GPUK_FLOAT64, "0", "a + b", "x[i] * (double)w[i]",
+                                         "const double *x, const float *w", "wsum", nullptr, &r);
+  if (!info_.supports_double) {
+    EXPECT_EQ(st, GPUK_ERROR_UNSUPPORTED) << gpuk_last_error();
+    GTEST_SKIP() << info_.name << " has no double support";
+  }
+  GPUK_ASSERT_OK(st);
+  const size_t n = 200003;
+  std::vector<float> xf = RandomFloats(n), w = RandomFloats(n);
+  std::vector<double> x(n);
+  double ref = 0, mag = 0;
+  for (size_t i = 0; i < n; i++) {
+    x[i] = xf[i] * 1.000000123456789;
+    ref += x[i] * w[i];
+    mag += std::fabs(x[i] * w[i]);
+  }
+  DeviceArray<double> dx(device_, x);
+  DeviceArray<float> dw(device_, w);
+  double got = kPoison;
+  gpuk_arg args[] = {dx.arg(), dw.arg()};
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, r, 0, n, 2, args, &got));
+  EXPECT_NEAR(got, ref, 1e-14 * std::sqrt(double(n)) * mag);
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(r));
+}
+
+TEST_P(Reduction, BadInput) {
+  gpuk_reduction *r = nullptr;
+  auto create = [&](gpuk_dtype out, const char *neutral, const char *reduce, const char *map,
+                    const char *arguments) {
+    return gpuk_reduction_create(device_, out, neutral, reduce, map, arguments, "red", nullptr, &r);
+  };
+  GPUK_EXPECT_ERROR(create(gpuk_dtype(9), "0", "a + b", nullptr, "float *x"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "out_type 9 is not a gpuk_dtype");
+  GPUK_EXPECT_ERROR(create(GPUK_FLOAT32, nullptr, "a + b", nullptr, "float *x"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "neutral is NULL");
+  GPUK_EXPECT_ERROR(create(GPUK_FLOAT32, "0", "", nullptr, "float *x"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "reduce_expr is empty");
+  GPUK_EXPECT_ERROR(create(GPUK_FLOAT32, "0", "a + b", nullptr, "float s"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "no argument is a pointer");
+  GPUK_EXPECT_ERROR(create(GPUK_FLOAT32, "0", "a + b", "", "float *x"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "map_expr is empty");
+  GPUK_EXPECT_ERROR(create(GPUK_FLOAT32, "0", "a + b", nullptr, "float x*"), GPUK_ERROR_INVALID_ARGUMENT,
+                    "argument 1");
+  GPUK_EXPECT_ERROR(gpuk_reduction_create(device_, GPUK_FLOAT32, "0", "a + b", nullptr, "float *x", "red",
+                                          nullptr, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "reduction (output) is NULL");
+  GPUK_EXPECT_ERROR(create(GPUK_FLOAT32, "0", "a +* b", nullptr, "float *x"), GPUK_ERROR_BUILD,
+                    "reduction 'red'");
+  EXPECT_NE(std::string(gpuk_last_build_log()), "");
+  EXPECT_EQ(r, nullptr);
+
+  r = Create(GPUK_INT32, "0", "a + b", nullptr, "const int *x", "isum");
+  ASSERT_NE(r, nullptr);
+  DeviceArray<int32_t> x(device_, std::vector<int32_t>(10, 1));
+  gpuk_arg args[] = {x.arg()};
+  int32_t got = 0;
+  GPUK_EXPECT_ERROR(gpuk_reduction_run(nullptr, r, 0, 10, 1, args, nullptr), GPUK_ERROR_INVALID_ARGUMENT,
+                    "host_result is NULL");
+  GPUK_EXPECT_ERROR(gpuk_reduction_run(nullptr, r, 0, 11, 1, args, &got), GPUK_ERROR_OUT_OF_RANGE,
+                    "holds 10 ints");
+  GPUK_EXPECT_ERROR(gpuk_reduction_run(nullptr, r, 5, 4, 1, args, &got), GPUK_ERROR_INVALID_ARGUMENT,
+                    "start 5 is after stop 4");
+  GPUK_EXPECT_ERROR(gpuk_reduction_run(nullptr, r, 0, 10, 0, args, &got), GPUK_ERROR_INVALID_ARGUMENT,
+                    "isum takes 1 arguments; 0 given");
+  gpuk_arg wrong[] = {gpuk_arg_i32(3)};
+  GPUK_EXPECT_ERROR(gpuk_reduction_run(nullptr, r, 0, 10, 1, wrong, &got), GPUK_ERROR_INVALID_ARGUMENT,
+                    "declared int *; a scalar");
+  GPUK_EXPECT_ERROR(gpuk_reduction_run(nullptr, nullptr, 0, 10, 1, args, &got), GPUK_ERROR_INVALID_ARGUMENT,
+                    "reduction is NULL");
+  GPUK_EXPECT_ERROR(gpuk_reduction_run_to_buffer(nullptr, r, 0, 10, 1, args, x.get(), 10),
+                    GPUK_ERROR_OUT_OF_RANGE, "index 10 is past the 10 int elements of result");
+  GPUK_EXPECT_ERROR(gpuk_reduction_run_to_buffer(nullptr, r, 0, 10, 1, args, nullptr, 0),
+                    GPUK_ERROR_INVALID_ARGUMENT, "result is NULL");
+  GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, r, 0, 10, 1, args, &got));
+  EXPECT_EQ(got, 10);
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(r));
+  GPUK_EXPECT_OK(gpuk_reduction_destroy(nullptr));
+}
+
+GPUK_INSTANTIATE_ON_ALL_DEVICES(Reduction);
+
+}  // namespace
