@@ -1,6 +1,7 @@
 /* gpuk-bench elementwise (triad) and reduce (dot): bandwidth of the built-in
- * vector ops against the same device's D2D copy bandwidth, checked against a
- * float64 host reference. */
+ * vector ops ("triad", "dot") and of the same operations generated from
+ * expressions ("triad-expr", "dot-expr") against the same device's D2D copy
+ * bandwidth, checked against a float64 host reference. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,25 @@ typedef struct stream_ctx {
   gpuk_buffer *a, *b, *c;
   size_t n;
   double dot;
-  int which; /* 0 triad, 1 dot */
+  int which;                    /* 0 triad, 1 dot */
+  gpuk_elementwise *triad_expr; /* the generated forms, when asked for */
+  gpuk_reduction *dot_expr;
 } stream_ctx;
 
 static gpuk_status do_op(gpuk_stream *s, void *p) {
   stream_ctx *c = p;
+  if (c->triad_expr) {
+    gpuk_arg args[] = {gpuk_arg_buffer(c->a), gpuk_arg_buffer(c->b), gpuk_arg_buffer(c->c),
+                       gpuk_arg_f32(0.4f)};
+    return gpuk_elementwise_run(s, c->triad_expr, 0, c->n, 4, args);
+  }
+  if (c->dot_expr) {
+    gpuk_arg args[] = {gpuk_arg_buffer(c->a), gpuk_arg_buffer(c->b)};
+    float dot = 0;
+    gpuk_status st = gpuk_reduction_run(s, c->dot_expr, 0, c->n, 2, args, &dot);
+    c->dot = dot;
+    return st;
+  }
   if (c->which == 0) return gpuk_vec_triad_f32(s, c->b, c->c, c->a, 0.4f, c->n);
   return gpuk_vec_dot_f32(s, c->a, c->b, c->n, &c->dot);
 }
@@ -39,7 +54,13 @@ int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, cons
   random_floats(hb, n, 2);
   random_floats(hc, n, 3);
   gpuk_stream *s;
-  stream_ctx ctx = {NULL, NULL, NULL, n, 0.0, strcmp(which, "dot") == 0};
+  stream_ctx ctx = {NULL, NULL, NULL, n, 0.0, strncmp(which, "dot", 3) == 0, NULL, NULL};
+  if (!strcmp(which, "triad-expr"))
+    BENCH_CHECK(gpuk_elementwise_create(dev, "float *a, const float *b, const float *c, float s",
+                                        "a[i] = b[i] + s * c[i]", "triad", NULL, &ctx.triad_expr));
+  if (!strcmp(which, "dot-expr"))
+    BENCH_CHECK(gpuk_reduction_create(dev, GPUK_FLOAT32, "0", "a + b", "x[i] * y[i]",
+                                      "const float *x, const float *y", "dot", NULL, &ctx.dot_expr));
   BENCH_CHECK(gpuk_stream_create(dev, &s));
   BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.a));
   BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.b));
@@ -49,7 +70,7 @@ int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, cons
   if (ctx.which) BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ha));
   BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, hb));
   BENCH_CHECK(gpuk_buffer_write(NULL, ctx.c, 0, bytes, hc));
-  bench_row r = bench_row_new(ctx.which ? "dot" : "triad", sel, info.name, n);
+  bench_row r = bench_row_new(which, sel, info.name, n);
   if (d2d_gbps > 0) r.yardstick = "d2d copy";
   int rc = bench_time(dev, s, o, do_op, &ctx, &r.t);
   if (rc) return rc;
@@ -81,5 +102,7 @@ int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, cons
   gpuk_buffer_destroy(ctx.b);
   gpuk_buffer_destroy(ctx.c);
   gpuk_stream_destroy(s);
+  gpuk_elementwise_destroy(ctx.triad_expr);
+  gpuk_reduction_destroy(ctx.dot_expr);
   return r.verified ? 0 : 1;
 }

@@ -93,8 +93,14 @@ static int run_device(const char *sel, const char *op, const bench_options *o, d
     bench_options quiet_copy = *o;
     rc |= bench_copy(dev, info.selector, &quiet_copy, &d2d);
   }
-  if (!rc && (all || !strcmp(op, "elementwise"))) rc |= bench_stream(dev, info.selector, o, "triad", d2d);
-  if (!rc && (all || !strcmp(op, "reduce"))) rc |= bench_stream(dev, info.selector, o, "dot", d2d);
+  if (!rc && (all || !strcmp(op, "elementwise"))) {
+    rc |= bench_stream(dev, info.selector, o, "triad", d2d);
+    rc |= bench_stream(dev, info.selector, o, "triad-expr", d2d);
+  }
+  if (!rc && (all || !strcmp(op, "reduce"))) {
+    rc |= bench_stream(dev, info.selector, o, "dot", d2d);
+    rc |= bench_stream(dev, info.selector, o, "dot-expr", d2d);
+  }
   if (!rc && (all || !strcmp(op, "launch"))) rc |= bench_launch(dev, info.selector, o);
   gpuk_device_close(dev);
   return rc;
