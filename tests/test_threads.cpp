@@ -1,5 +1,6 @@
 // Several threads drive their own streams on one device at once (copies,
-// built-in kernels, a shared user kernel, events); every result is checked.
+// built-in kernels, a shared user kernel, events, expression kernels); every
+// result is checked.
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -84,6 +85,66 @@ TEST_P(Threads, IndependentStreamsFromManyThreads) {
   EXPECT_EQ(failures.load(), 0);
   GPUK_EXPECT_OK(gpuk_kernel_destroy(shared_kernel));
   GPUK_EXPECT_OK(gpuk_program_destroy(program));
+}
+
+TEST_P(Threads, ExpressionKernelsFromManyThreads) {
+  // Each thread creates the same kernels (found in the device's store after the
+  // first build) and runs them on its own stream.
+  const int kThreads = 4;
+  const size_t n = 50021;
+  std::atomic<int> failures{0};
+  std::vector<std::string> errors(kThreads);
+  auto work = [&](int t) {
+    gpuk_stream *s = nullptr;
+    gpuk_elementwise *scale = nullptr;
+    gpuk_reduction *sum = nullptr;
+    gpuk_buffer *x = nullptr, *y = nullptr;
+    std::vector<float> hx = RandomFloats(n), hy(n, kPoison);
+    float total = kPoison;
+    const float a = float(t) + 0.5f;
+    gpuk_arg ew[] = {gpuk_arg_buffer(nullptr), gpuk_arg_buffer(nullptr), gpuk_arg_f32(a)};
+    gpuk_arg red[] = {gpuk_arg_buffer(nullptr)};
+    if (gpuk_stream_create(device_, &s) ||
+        gpuk_elementwise_create(device_, "float *y, const float *x, float a", "y[i] = a * x[i] + 1.0f",
+                                "scale_plus_one", nullptr, &scale) ||
+        gpuk_reduction_create(device_, GPUK_FLOAT32, "0", "a + b", nullptr, "const float *y", "total",
+                              nullptr, &sum) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &x) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &y) ||
+        gpuk_buffer_write(s, x, 0, n * 4, hx.data()) ||
+        (ew[0] = gpuk_arg_buffer(y), ew[1] = gpuk_arg_buffer(x), red[0] = gpuk_arg_buffer(y),
+         gpuk_elementwise_run(s, scale, 0, n, 3, ew)) ||
+        gpuk_reduction_run(s, sum, 0, n, 1, red, &total) ||
+        gpuk_buffer_read(s, y, 0, n * 4, hy.data()) || gpuk_stream_synchronize(s)) {
+      errors[t] = gpuk_last_error();
+      failures++;
+    } else {
+      double ref = 0;
+      for (size_t i = 0; i < n; i++) {
+        double want = double(a) * hx[i] + 1.0;
+        ref += want;
+        if (std::fabs(hy[i] - want) > 1e-5 * (1 + std::fabs(want))) {
+          errors[t] = "element " + std::to_string(i);
+          failures++;
+          break;
+        }
+      }
+      if (std::fabs(total - ref) > 1e-4 * (std::fabs(ref) + n)) {
+        errors[t] = "sum " + std::to_string(total) + " != " + std::to_string(ref);
+        failures++;
+      }
+    }
+    gpuk_buffer_destroy(x);
+    gpuk_buffer_destroy(y);
+    gpuk_elementwise_destroy(scale);
+    gpuk_reduction_destroy(sum);
+    gpuk_stream_destroy(s);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) threads.emplace_back(work, t);
+  for (auto &th : threads) th.join();
+  for (const std::string &e : errors) EXPECT_EQ(e, "");
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST(ThreadsDiscovery, ConcurrentFirstUseSeesOneRegistry) {

@@ -13,7 +13,9 @@
  *   any other use returns GPUK_ERROR_INVALID_HANDLE.
  * - Thread safety: device discovery, gpuk_device_open/close and handle creation are
  *   thread-safe. Distinct streams may be driven from distinct threads at the same
- *   time. One stream must not be used from two threads at once.
+ *   time. One stream must not be used from two threads at once. Kernels,
+ *   element-wise kernels and reductions may be run from several threads at
+ *   once, each thread on its own stream.
  * - Asynchrony: operations taking a gpuk_stream are enqueued in order and may run
  *   after the call returns. Host memory passed to an asynchronous read or write
  *   must stay valid (and, for writes, unchanged) until the stream is synchronized
