@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expr.h"
 #include "gpuk/gpuk.h"
 
 #define GPUK__MAX_DEVICES_PER_BACKEND 64
@@ -155,14 +156,12 @@ typedef struct gpuk_backend_ops {
   /* Run a host entry point over [start, stop) across the device's threads,
    * args matching the expression's signature (checked). host_reduce combines
    * the threads' results with combine and writes one result_size value. */
-  gpuk_status (*host_elementwise)(gpuk_stream *stream, void (*fn)(void *const *, uint64_t, uint64_t),
+  gpuk_status (*host_elementwise)(gpuk_stream *stream, gpuk__host_elementwise_fn fn,
                                   size_t nargs, const gpuk_arg *args, uint64_t start,
                                   uint64_t stop);
-  gpuk_status (*host_reduce)(gpuk_stream *stream,
-                             void (*fn)(void *const *, uint64_t, uint64_t, void *),
-                             void (*combine)(void *, const void *), size_t result_size,
-                             size_t nargs, const gpuk_arg *args, uint64_t start, uint64_t stop,
-                             void *result);
+  gpuk_status (*host_reduce)(gpuk_stream *stream, gpuk__host_reduce_fn fn,
+                             gpuk__host_combine_fn combine, size_t result_size, size_t nargs,
+                             const gpuk_arg *args, uint64_t start, uint64_t stop, void *result);
 
   /* Matrix multiply with validated arguments (gemm.h). NULL: the core runs
    * kernels/gemm.cl through kernel_launch. */

@@ -67,6 +67,20 @@ gpuk_status gpuk__set_error(gpuk_status status, const char *fmt, ...) {
   return status;
 }
 
+gpuk_status gpuk__prefix_error(gpuk_status status, const char *fmt, ...) {
+  thread_errors *e = get_errors();
+  if (!e) return status;
+  char *old = strdup(e->message ? e->message : "");
+  va_list ap;
+  va_start(ap, fmt);
+  char prefix[512];
+  vsnprintf(prefix, sizeof prefix, fmt, ap);
+  va_end(ap);
+  gpuk__set_error(status, "%s: %s", prefix, old ? old : "");
+  free(old);
+  return status;
+}
+
 void gpuk__append_error(const char *text) {
   thread_errors *e = get_errors();
   if (!e || !text) return;

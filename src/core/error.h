@@ -14,6 +14,10 @@
  * callers can write `return gpuk__set_error(GPUK_ERROR_..., "...", ...);`. */
 gpuk_status gpuk__set_error(gpuk_status status, const char *fmt, ...) GPUK__PRINTF(2, 3);
 
+/* Puts a formatted prefix and ": " before the current message and returns
+ * status: "built-in kernel gpuk_copy (...): <what the compiler said>". */
+gpuk_status gpuk__prefix_error(gpuk_status status, const char *fmt, ...) GPUK__PRINTF(2, 3);
+
 /* Appends text to the current message (used for compiler logs). */
 void gpuk__append_error(const char *text);
 

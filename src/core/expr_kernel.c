@@ -19,14 +19,6 @@ gpuk_status gpuk__expr_prepare(gpuk_device *device, const char *arguments, const
   return st ? st : gpuk__expr_parse_signature(arguments, sig);
 }
 
-/* Rewrites the current error as "<what> '<name>': <message>". */
-static gpuk_status name_error(gpuk_status st, const char *what, const char *name) {
-  char *detail = strdup(gpuk_last_error());
-  gpuk__set_error(st, "%s '%s': %s", what, name, detail ? detail : "");
-  free(detail);
-  return st;
-}
-
 gpuk_status gpuk__expr_source(const gpuk__expr_spec *spec, const char *what, char **source) {
   if (!source) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "source (output) is NULL");
   *source = gpuk__expr_generate(spec, GPUK__TARGET_OPENCL_C);
@@ -58,5 +50,5 @@ gpuk_status gpuk__expr_build(gpuk_device *device, const gpuk__expr_spec *spec, c
                                &kernels[k]);
   }
   free(source);
-  return st ? name_error(st, what, spec->name) : st;
+  return st ? gpuk__prefix_error(st, "%s '%s'", what, spec->name) : st;
 }
