@@ -12,6 +12,8 @@ typedef struct bench_options {
   int warmup;    /* untimed runs first */
   int csv, json, quiet;
   const char *blocks; /* matmul: comma-separated block shapes, or NULL */
+  int tune;           /* matmul: search block shapes first and save the winner */
+  unsigned tune_max;  /* matmul --tune: shapes tried at most (0: all) */
 } bench_options;
 
 typedef struct bench_stats {
@@ -38,6 +40,7 @@ typedef struct bench_row {
   double gflops;        /* < 0 when not a compute figure */
   double speedup;       /* over the CPU device in the same run, < 0 if n/a */
   const char *block;    /* block shape, NULL if n/a */
+  const char *block_origin; /* "given" (--block), "tuned", "device table", ...; NULL if n/a */
 } bench_row;
 
 /* A row with every optional figure marked "not applicable" and verified = 1. */

@@ -24,22 +24,36 @@ static gpuk_status do_gemm(gpuk_stream *s, void *p) {
                    m->n, m->b, 0, m->n, 0.0, m->c, 0, m->n, m->config);
 }
 
-/* Parses "MWGxNWGxKWG/MDIMCxNDIMC" (portable kernel) or "cuda:MWGx..." (the
- * CUDA kernel). */
-static int parse_block(const char *s, gpuk_gemm_config *c) {
-  char tail;
-  c->kernel = GPUK_GEMM_KERNEL_PORTABLE;
-  if (strncmp(s, "cuda:", 5) == 0) {
-    c->kernel = GPUK_GEMM_KERNEL_CUDA;
-    s += 5;
-  }
-  return sscanf(s, "%ux%ux%u/%ux%u%c", &c->mwg, &c->nwg, &c->kwg, &c->mdimc, &c->ndimc, &tail) == 5;
+/* gpuk_gemm_tune's progress callback: one line per shape on stderr. */
+static void tune_progress(void *user, unsigned index, unsigned total, const gpuk_gemm_config *c,
+                          gpuk_status status, const char *message, double gflops) {
+  const char *sel = user;
+  char shape[32];
+  gpuk_gemm_config_format(c, shape, sizeof shape);
+  if (status == GPUK_SUCCESS)
+    fprintf(stderr, "gpuk-bench: tune %s %u/%u %-20s %10.1f GFLOP/s\n", sel, index, total, shape,
+            gflops);
+  else
+    fprintf(stderr, "gpuk-bench: tune %s %u/%u %-20s rejected: %s: %s\n", sel, index, total,
+            shape, gpuk_status_name(status), message);
 }
 
-/* The inverse of parse_block. */
-static void format_block(const gpuk_gemm_config *c, char *out, size_t size) {
-  snprintf(out, size, "%s%ux%ux%u/%ux%u", c->kernel == GPUK_GEMM_KERNEL_CUDA ? "cuda:" : "",
-           c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc);
+/* --tune: searches block shapes at the benchmark's size and saves the winner,
+ * which the default-shape row below then uses. */
+static int tune(gpuk_device *dev, const char *sel, const bench_options *o) {
+  gpuk_gemm_tune_options to = {o->n, o->tune_max, 3, o->quiet ? NULL : tune_progress, (void *)sel};
+  gpuk_gemm_tune_result r;
+  BENCH_CHECK(gpuk_gemm_tune(dev, GPUK_FLOAT32, &to, &r));
+  BENCH_CHECK(gpuk_gemm_tuning_save(dev, GPUK_FLOAT32, &r.best, r.best_gflops, o->n));
+  char best[32], base[32], path[4200];
+  gpuk_gemm_config_format(&r.best, best, sizeof best);
+  gpuk_gemm_config_format(&r.baseline, base, sizeof base);
+  BENCH_CHECK(gpuk_gemm_tuning_path(path, sizeof path));
+  fprintf(stderr,
+          "gpuk-bench: tuned %s at n=%zu: %s %.1f GFLOP/s (was %s %.1f); %u shapes tried, %u "
+          "rejected; saved to %s\n",
+          sel, o->n, best, r.best_gflops, base, r.baseline_gflops, r.tried, r.rejected, path);
+  return 0;
 }
 
 /* Largest relative error of CHECK_SAMPLES elements against float64 dot products. */
@@ -88,6 +102,10 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
   const char *yard_name = NULL;
   yardstick_sgemm(&info, n, ha, hb, o, &yard, &yard_name);
 
+  if (o->tune && info.backend != GPUK_BACKEND_CPU) {
+    int rc = tune(dev, sel, o);
+    if (rc) return rc;
+  }
   /* The block shapes to run: --block's list, or the device's default. */
   char blocks[8192];
   snprintf(blocks, sizeof blocks, "%s", o->blocks && info.backend != GPUK_BACKEND_CPU ? o->blocks : "");
@@ -99,21 +117,19 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
   for (int t = 0; t < (ntok ? ntok : 1); t++) {
     const char *tok = ntok ? tokens[t] : NULL;
     gpuk_gemm_config config;
-    char label[64] = "default";
+    gpuk_gemm_config_origin origin;
+    char label[64] = "cpu-blocked";
     if (tok) {
-      if (!parse_block(tok, &config)) {
-        fprintf(stderr, "gpuk-bench: --block '%s' is not [cuda:]MWGxNWGxKWG/MDIMCxNDIMC\n", tok);
+      if (gpuk_gemm_config_parse(tok, &config) != GPUK_SUCCESS) {
+        fprintf(stderr, "gpuk-bench: --block: %s\n", gpuk_last_error());
         return 2;
       }
       ctx.config = &config;
     } else {
-      BENCH_CHECK(gpuk_gemm_default_config(dev, GPUK_FLOAT32, &config));
+      BENCH_CHECK(gpuk_gemm_choose_config(dev, GPUK_FLOAT32, &config, &origin));
       ctx.config = NULL;
     }
-    if (info.backend != GPUK_BACKEND_CPU)
-      format_block(&config, label, sizeof label);
-    else
-      snprintf(label, sizeof label, "cpu-blocked");
+    if (info.backend != GPUK_BACKEND_CPU) gpuk_gemm_config_format(&config, label, sizeof label);
     float poison = NAN;
     BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.c, 0, elems * 4, &poison, 4));
     if (info.backend == GPUK_BACKEND_CPU && n >= 2048 && isatty(2) && !o->quiet)
@@ -121,6 +137,8 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
               o->warmup + o->repeat);
     bench_row r = bench_row_new("matmul", sel, info.name, n);
     r.block = label;
+    if (info.backend != GPUK_BACKEND_CPU)
+      r.block_origin = tok ? "given" : gpuk_gemm_config_origin_name(origin);
     int rc = bench_time(dev, s, o, do_gemm, &ctx, &r.t);
     if (rc) return rc;
     BENCH_CHECK(gpuk_buffer_read(NULL, ctx.c, 0, elems * 4, hc));

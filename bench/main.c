@@ -26,6 +26,10 @@ static void usage(FILE *f) {
           "  --n N         elements per vector (default 33554432 = 128 MiB of floats)\n"
           "  --sizes LIST  several sizes: 256,512,1000 or a doubling range 64..4096\n"
           "  --block LIST  matmul block shapes [cuda:]MWGxNWGxKWG/MDIMCxNDIMC, comma-separated\n"
+          "  --tune        matmul: search block shapes on each GPU device at this size, save the\n"
+          "                fastest verified one for later runs (gpuk_gemm_tuning_path), then\n"
+          "                benchmark it\n"
+          "  --tune-max K  with --tune: try the current default plus an even sample, K in all\n"
           "  --repeat R    timed runs, median reported (default 20)\n"
           "  --warmup W    untimed runs first (default 3)\n"
           "  --csv | --json  machine-readable output\n"
@@ -120,7 +124,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL};
+  bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL, 0, 0};
   const char *devices[MAX_DEVICES];
   int ndev = 0;
   size_t sizes[MAX_SIZES];
@@ -139,6 +143,11 @@ int main(int argc, char **argv) {
       i++;
     } else if (!strcmp(a, "--block") && v) {
       o.blocks = v;
+      i++;
+    } else if (!strcmp(a, "--tune")) {
+      o.tune = 1;
+    } else if (!strcmp(a, "--tune-max") && v && parse_count(v, &count) && count < 100000) {
+      o.tune_max = (unsigned)count;
       i++;
     } else if (!strcmp(a, "--repeat") && v && parse_count(v, &count) && count < 100000) {
       o.repeat = (int)count;

@@ -359,6 +359,29 @@ GPUK_API gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *
 GPUK_API gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a,
                                       const gpuk_buffer *b, size_t n, double *result);
 
+/* More float vector operations, built from expression kernels (the same code
+ * gpuk_elementwise_create and gpuk_reduction_create generate; each is compiled
+ * on a device's first call and kept until the device closes):
+ *   axpy:  y[i] = alpha * x[i] + y[i]          (enqueued like the ops above)
+ *   sum:   *result = sum x[i]                  (0 for n == 0)
+ *   min:   *result = min x[i], max: max x[i]   (NaN elements are skipped, as by
+ *          fmin/fmax, so all-NaN input gives +inf / -inf; n == 0 is
+ *          GPUK_ERROR_INVALID_ARGUMENT)
+ *   norm2: *result = sqrt(sum x[i]^2)          (0 for n == 0)
+ * The reductions wait for the stream. sum and norm2 accumulate in double on
+ * devices with double support, else in float (where norm2 overflows to inf once
+ * a square exceeds FLT_MAX, |x[i]| above ~1.8e19). */
+GPUK_API gpuk_status gpuk_vec_axpy_f32(gpuk_stream *stream, const gpuk_buffer *x, gpuk_buffer *y,
+                                       float alpha, size_t n);
+GPUK_API gpuk_status gpuk_vec_sum_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                      double *result);
+GPUK_API gpuk_status gpuk_vec_min_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                      double *result);
+GPUK_API gpuk_status gpuk_vec_max_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                      double *result);
+GPUK_API gpuk_status gpuk_vec_norm2_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                        double *result);
+
 /* ---------------------------------------------------------------- element types */
 
 /* Element types. In expression kernels their names are float, double, int,
@@ -473,9 +496,91 @@ typedef struct gpuk_gemm_config {
   gpuk_gemm_kernel kernel;
 } gpuk_gemm_config;
 
-/* The block shape the library uses on this device when none is given. */
+/* The block shape the library uses on this device when none is given, and
+ * where it came from, in this order: the user's tuning database (a shape
+ * gpuk_gemm_tuning_save stored for this backend, device name and dtype), the
+ * library's table by device name, the table by vendor or device type, a
+ * fallback every GPU runs. A stored or table shape that breaks the rules on
+ * the device is skipped. The CPU device ignores block shapes. */
+typedef enum gpuk_gemm_config_origin {
+  GPUK_GEMM_ORIGIN_TUNED = 0,
+  GPUK_GEMM_ORIGIN_DEVICE_TABLE = 1,
+  GPUK_GEMM_ORIGIN_VENDOR_TABLE = 2,
+  GPUK_GEMM_ORIGIN_FALLBACK = 3
+} gpuk_gemm_config_origin;
+
+/* origin may be NULL. */
+GPUK_API gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
+                                             gpuk_gemm_config *config,
+                                             gpuk_gemm_config_origin *origin);
+/* gpuk_gemm_choose_config without the origin. */
 GPUK_API gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
                                               gpuk_gemm_config *config);
+/* "tuned", "device table", "vendor table", "fallback"; never NULL. */
+GPUK_API const char *gpuk_gemm_config_origin_name(gpuk_gemm_config_origin origin);
+
+/* Checks config against its kernel's rules on device for dtype, without
+ * compiling anything; the error names the failing rule. */
+GPUK_API gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtype dtype,
+                                            const gpuk_gemm_config *config);
+
+/* Text form of a block shape: "MWGxNWGxKWG/MDIMCxNDIMC" for the portable
+ * kernel, "cuda:MWGx..." for the CUDA kernel, numbers of 1 to 4 digits
+ * ("64x64x8/16x16"). Parsing checks the syntax only (see gpuk_gemm_config_check).
+ * Formatting needs size > the text's length (32 bytes always suffice). */
+GPUK_API gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config);
+GPUK_API gpuk_status gpuk_gemm_config_format(const gpuk_gemm_config *config, char *text,
+                                             size_t size);
+
+/* Called by the tuner after each shape: index counts from 1 to total; status is
+ * GPUK_SUCCESS when the shape ran and matched the reference (gflops > 0), else
+ * it and message say why the shape was rejected (message is "" on success). */
+typedef void (*gpuk_gemm_tune_progress_fn)(void *user, unsigned index, unsigned total,
+                                           const gpuk_gemm_config *config, gpuk_status status,
+                                           const char *message, double gflops);
+
+typedef struct gpuk_gemm_tune_options {
+  size_t n;             /* square size timed; 0: 1024 (at most 16384) */
+  unsigned max_shapes;  /* 0: every legal shape of the search space; else the
+                         * current default plus an even sample, max_shapes in all */
+  unsigned repeat;      /* timed runs per shape, median taken; 0: 3 (at most 64) */
+  gpuk_gemm_tune_progress_fn progress; /* may be NULL */
+  void *user;
+} gpuk_gemm_tune_options;
+
+typedef struct gpuk_gemm_tune_result {
+  gpuk_gemm_config best;     /* the fastest shape that matched the reference */
+  double best_gflops;
+  gpuk_gemm_config baseline; /* the shape gpuk_gemm_default_config gave before */
+  double baseline_gflops;    /* 0 when the baseline was rejected */
+  unsigned tried, rejected;  /* rejected: failed to build, run, or verify */
+} gpuk_gemm_tune_result;
+
+/* Searches block shapes for C = A * B (no transposes, n x n, dtype) on device:
+ * mwg, nwg in {32, 64, 128}, kwg in {8, 16, 32}, mdimc, ndimc in {8, 16, 32}
+ * with mdimc * ndimc <= 256 for the portable kernel, plus the CUDA kernel's
+ * shapes on CUDA devices (float), the current default always first;
+ * each legal one built, warmed up, timed with events, and its result checked
+ * against float64 dot products of sampled elements. Blocks until done (minutes
+ * for the full space: every shape is a separate kernel build). Fails only when
+ * no shape ran correctly, with the first failure's message. The CPU device has
+ * nothing to tune (GPUK_ERROR_UNSUPPORTED). Nothing is saved. */
+GPUK_API gpuk_status gpuk_gemm_tune(gpuk_device *device, gpuk_dtype dtype,
+                                    const gpuk_gemm_tune_options *options,
+                                    gpuk_gemm_tune_result *result);
+
+/* Stores config as the tuned shape of this device (backend and name) and dtype
+ * in the tuning database, <cache dir>/gemm-tuning.txt (the cache directory of
+ * compiled kernels: GPUK_CACHE_DIR, else $XDG_CACHE_HOME/gpuk, else
+ * $HOME/.cache/gpuk), replacing an earlier entry; gflops and n are recorded
+ * for people reading the file. Later gpuk_gemm_default_config calls in any
+ * process find it. The file is read once per process and cache directory. */
+GPUK_API gpuk_status gpuk_gemm_tuning_save(const gpuk_device *device, gpuk_dtype dtype,
+                                           const gpuk_gemm_config *config, double gflops,
+                                           size_t n);
+
+/* The tuning database's path, into path[size]. */
+GPUK_API gpuk_status gpuk_gemm_tuning_path(char *path, size_t size);
 
 /* C = alpha * op(A) * op(B) + beta * C with row-major matrices: op(A) is m x k,
  * op(B) is k x n, C is m x n. Element (i, j) of a row-major matrix X with

@@ -33,8 +33,7 @@ static int cache_disabled(void) {
   return v && *v && strcmp(v, "0") != 0;
 }
 
-/* mkdir -p; returns 0 on success. */
-static int make_dirs(char *path) {
+int gpuk__make_dirs(char *path) {
   for (char *p = path + 1; *p; p++) {
     if (*p != '/') continue;
     *p = '\0';
@@ -45,8 +44,7 @@ static int make_dirs(char *path) {
   return (mkdir(path, 0755) == 0 || errno == EEXIST) ? 0 : -1;
 }
 
-/* Writes the cache directory into buf; returns 0 when there is one. */
-static int cache_dir(char *buf, size_t size) {
+int gpuk__cache_dir(char *buf, size_t size) {
   const char *dir = getenv("GPUK_CACHE_DIR");
   int n;
   if (dir && *dir) {
@@ -63,7 +61,7 @@ static int cache_dir(char *buf, size_t size) {
 
 static int entry_path(const char *key, char *buf, size_t size) {
   char dir[4096];
-  if (cache_dir(dir, sizeof dir)) return -1;
+  if (gpuk__cache_dir(dir, sizeof dir)) return -1;
   size_t kl = strlen(key);
   uint64_t h1 = fnv1a(key, kl, 0xcbf29ce484222325ULL);
   uint64_t h2 = fnv1a(key, kl, 0x84222325cbf29ce4ULL ^ kl);
@@ -114,9 +112,9 @@ int gpuk__cache_load(const char *key, void **data, size_t *size) {
 
 void gpuk__cache_store(const char *key, const void *data, size_t size) {
   char path[4200], tmp[4300], dir[4096];
-  if (cache_disabled() || entry_path(key, path, sizeof path) || cache_dir(dir, sizeof dir))
+  if (cache_disabled() || entry_path(key, path, sizeof path) || gpuk__cache_dir(dir, sizeof dir))
     return;
-  if (make_dirs(dir)) return;
+  if (gpuk__make_dirs(dir)) return;
   snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
   FILE *f = fopen(tmp, "wb");
   if (!f) return;

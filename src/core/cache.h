@@ -17,6 +17,13 @@ void gpuk__cache_store(const char *key, const void *data, size_t size);
 /* Records that a loaded entry was rejected by the driver (and will be rebuilt). */
 void gpuk__cache_note_rejected(void);
 
+/* Writes the cache directory (GPUK_CACHE_DIR, else $XDG_CACHE_HOME/gpuk, else
+ * $HOME/.cache/gpuk) into buf; returns 0 when there is one. */
+int gpuk__cache_dir(char *buf, size_t size);
+
+/* mkdir -p (path is modified while walking, then restored); 0 on success. */
+int gpuk__make_dirs(char *path);
+
 /* parts joined into one key, each followed by a separator line. malloc'd;
  * NULL when out of memory. */
 char *gpuk__cache_join_key(size_t n, const char *const *parts);

@@ -11,103 +11,6 @@
 /* Index arithmetic in the kernel is 32-bit for speed. */
 #define MAX_DIM ((size_t)1 << 31)
 
-gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
-                                     gpuk_gemm_config *config) {
-  gpuk__clear_error();
-  gpuk_status st = gpuk__check_device(device, "device");
-  if (st) return st;
-  if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
-  const gpuk_device_info *info = &device->entry.info;
-  /* Measured best of 147 legal shapes of the portable kernel at n = 4096 on an
-   * H100 (18.9 TFLOP/s, bench/results/2026-11-22-h100-gemm-sweep.csv); on PoCL
-   * the shapes tried were within 15% of each other. The CUDA kernel
-   * (GPUK_GEMM_KERNEL_CUDA) becomes the CUDA default once a GPU run has
-   * measured it; until then it is opt-in. A per-device table and the tuner
-   * replace this single default in a later issue. */
-  (void)dtype;
-  *config = (gpuk_gemm_config){64, 64, 8, 16, 16, GPUK_GEMM_KERNEL_PORTABLE};
-  if (info->max_work_group_size < 256) config->mdimc = config->ndimc = 8;
-  return GPUK_SUCCESS;
-}
-
-#define CONFIG_ERROR(...) gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config: " __VA_ARGS__)
-
-/* Rules of kernels/gemm.cl. */
-static gpuk_status check_portable_config(const gpuk_gemm_config *c, unsigned threads) {
-  if (c->mwg % c->mdimc)
-    return CONFIG_ERROR("mwg %u is not a multiple of mdimc %u", c->mwg, c->mdimc);
-  if (c->nwg % c->ndimc)
-    return CONFIG_ERROR("nwg %u is not a multiple of ndimc %u", c->nwg, c->ndimc);
-  if ((c->mwg * c->kwg) % threads)
-    return CONFIG_ERROR("mwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->mwg * c->kwg,
-                        threads);
-  if ((c->nwg * c->kwg) % threads)
-    return CONFIG_ERROR("nwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->nwg * c->kwg,
-                        threads);
-  return GPUK_SUCCESS;
-}
-
-/* Rules of kernels/gemm_cuda.cu. */
-static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dtype,
-                                     const gpuk_gemm_config *c, unsigned threads) {
-  if (info->backend != GPUK_BACKEND_CUDA)
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "config: GPUK_GEMM_KERNEL_CUDA runs on CUDA devices only, not on %s",
-                           info->name);
-  if (dtype != GPUK_FLOAT32)
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "config: GPUK_GEMM_KERNEL_CUDA is float only; use "
-                           "GPUK_GEMM_KERNEL_PORTABLE for double");
-  if (c->mwg != 8 * c->mdimc || c->nwg != 8 * c->ndimc)
-    return CONFIG_ERROR("the CUDA kernel needs mwg = 8*mdimc and nwg = 8*ndimc (got %ux%u/%ux%u)",
-                        c->mwg, c->nwg, c->mdimc, c->ndimc);
-  if (c->kwg % 4) return CONFIG_ERROR("the CUDA kernel needs kwg %% 4 == 0 (got %u)", c->kwg);
-  if ((c->mwg * c->kwg / 4) % threads)
-    return CONFIG_ERROR("mwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
-                        c->mwg * c->kwg / 4, threads);
-  if ((c->nwg * c->kwg / 4) % threads)
-    return CONFIG_ERROR("nwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
-                        c->nwg * c->kwg / 4, threads);
-  return GPUK_SUCCESS;
-}
-
-/* Local memory the kernel's tiles take. */
-static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
-  size_t elem = dtype == GPUK_FLOAT64 ? 8 : 4;
-  if (c->kernel == GPUK_GEMM_KERNEL_CUDA) return 2 * (size_t)c->kwg * (c->mwg + c->nwg + 8) * elem;
-  return (size_t)c->kwg * (c->mwg + c->nwg + 2) * elem;
-}
-
-static gpuk_status check_config(const gpuk_device_info *info, gpuk_dtype dtype,
-                                const gpuk_gemm_config *c) {
-  if ((unsigned)c->kernel > GPUK_GEMM_KERNEL_CUDA)
-    return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)c->kernel);
-  if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
-    return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
-                        c->nwg, c->kwg, c->mdimc, c->ndimc);
-  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
-    return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
-  unsigned threads = c->mdimc * c->ndimc;
-  gpuk_status st = c->kernel == GPUK_GEMM_KERNEL_CUDA ? check_cuda_config(info, dtype, c, threads)
-                                                      : check_portable_config(c, threads);
-  if (st) return st;
-  /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
-   * out of per-work-item stack for the register tile. */
-  size_t limit = info->max_work_group_size < 1024 ? info->max_work_group_size : 1024;
-  if (threads > limit || c->ndimc > info->max_work_item_sizes[0] ||
-      c->mdimc > info->max_work_item_sizes[1])
-    return CONFIG_ERROR("mdimc*ndimc = %u work-items exceed the limit of %zu (%s)", threads, limit,
-                        info->name);
-  /* Static shared memory is limited to 48 KiB on CUDA. */
-  size_t local = tile_bytes(c, dtype);
-  unsigned long long local_limit = info->local_mem_bytes;
-  if (info->backend == GPUK_BACKEND_CUDA && local_limit > 48 * 1024) local_limit = 48 * 1024;
-  if (local > local_limit)
-    return CONFIG_ERROR("tiles need %zu bytes of local memory; the device allows %llu", local,
-                        local_limit);
-  return GPUK_SUCCESS;
-}
-
 /* Checks one stored matrix of rows x cols (as stored) with leading dimension ld
  * at offset in a buffer of elem-byte elements. */
 static gpuk_status check_matrix(const char *name, const gpuk_buffer *buf, size_t offset,
@@ -163,7 +66,7 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps a in the same buffer");
   if (overlaps(g->c, g->c_offset, g->ldc, g->m, g->n, g->b, g->b_offset, g->ldb, br, bc))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps b in the same buffer");
-  return check_config(&d->entry.info, g->dtype, &g->config);
+  return gpuk__gemm_check_config(&d->entry.info, g->dtype, &g->config);
 }
 
 /* Compile options of the chosen kernel for these arguments. */

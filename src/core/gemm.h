@@ -19,4 +19,20 @@ typedef struct gpuk__gemm_args {
   gpuk_gemm_config config; /* checked; GPU kernels only */
 } gpuk__gemm_args;
 
+/* The block-shape rules of config's kernel on a device (gemm_config.c); sets
+ * the error naming the failing rule. */
+gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                    const gpuk_gemm_config *config);
+
+/* gemm_tuning.c: the tuning database's shape for this device and dtype; 1 when
+ * there is one (not yet checked against the rules), else 0. */
+int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                            gpuk_gemm_config *config);
+
+/* gemm_config_text.c: "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC" (fields of 1 to 4
+ * digits) into a config, 1 on success, 0 (config untouched) otherwise; and
+ * back, returning snprintf's count. Neither sets the error. */
+int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config);
+int gpuk__gemm_config_to_text(const gpuk_gemm_config *config, char *text, size_t size);
+
 #endif

@@ -1,0 +1,121 @@
+/* GEMM block shapes: the rules each kernel imposes (checked before compiling,
+ * with the failing rule named), and the public text conversions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "gemm.h"
+#include "handles.h"
+
+#define CONFIG_ERROR(...) gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config: " __VA_ARGS__)
+
+/* Rules of kernels/gemm.cl. */
+static gpuk_status check_portable_config(const gpuk_gemm_config *c, unsigned threads) {
+  if (c->mwg % c->mdimc)
+    return CONFIG_ERROR("mwg %u is not a multiple of mdimc %u", c->mwg, c->mdimc);
+  if (c->nwg % c->ndimc)
+    return CONFIG_ERROR("nwg %u is not a multiple of ndimc %u", c->nwg, c->ndimc);
+  if ((c->mwg * c->kwg) % threads)
+    return CONFIG_ERROR("mwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->mwg * c->kwg,
+                        threads);
+  if ((c->nwg * c->kwg) % threads)
+    return CONFIG_ERROR("nwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->nwg * c->kwg,
+                        threads);
+  return GPUK_SUCCESS;
+}
+
+/* Rules of kernels/gemm_cuda.cu. */
+static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                     const gpuk_gemm_config *c, unsigned threads) {
+  if (info->backend != GPUK_BACKEND_CUDA)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: GPUK_GEMM_KERNEL_CUDA runs on CUDA devices only, not on %s",
+                           info->name);
+  if (dtype != GPUK_FLOAT32)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: GPUK_GEMM_KERNEL_CUDA is float only; use "
+                           "GPUK_GEMM_KERNEL_PORTABLE for double");
+  if (c->mwg != 8 * c->mdimc || c->nwg != 8 * c->ndimc)
+    return CONFIG_ERROR("the CUDA kernel needs mwg = 8*mdimc and nwg = 8*ndimc (got %ux%u/%ux%u)",
+                        c->mwg, c->nwg, c->mdimc, c->ndimc);
+  if (c->kwg % 4) return CONFIG_ERROR("the CUDA kernel needs kwg %% 4 == 0 (got %u)", c->kwg);
+  if ((c->mwg * c->kwg / 4) % threads)
+    return CONFIG_ERROR("mwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
+                        c->mwg * c->kwg / 4, threads);
+  if ((c->nwg * c->kwg / 4) % threads)
+    return CONFIG_ERROR("nwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
+                        c->nwg * c->kwg / 4, threads);
+  return GPUK_SUCCESS;
+}
+
+/* Local memory the kernel's tiles take. */
+static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
+  size_t elem = dtype == GPUK_FLOAT64 ? 8 : 4;
+  if (c->kernel == GPUK_GEMM_KERNEL_CUDA) return 2 * (size_t)c->kwg * (c->mwg + c->nwg + 8) * elem;
+  return (size_t)c->kwg * (c->mwg + c->nwg + 2) * elem;
+}
+
+gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                    const gpuk_gemm_config *c) {
+  if ((unsigned)c->kernel > GPUK_GEMM_KERNEL_CUDA)
+    return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)c->kernel);
+  if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
+    return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
+                        c->nwg, c->kwg, c->mdimc, c->ndimc);
+  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
+    return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
+  unsigned threads = c->mdimc * c->ndimc;
+  gpuk_status st = c->kernel == GPUK_GEMM_KERNEL_CUDA ? check_cuda_config(info, dtype, c, threads)
+                                                      : check_portable_config(c, threads);
+  if (st) return st;
+  /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
+   * out of per-work-item stack for the register tile. */
+  size_t limit = info->max_work_group_size < 1024 ? info->max_work_group_size : 1024;
+  if (threads > limit || c->ndimc > info->max_work_item_sizes[0] ||
+      c->mdimc > info->max_work_item_sizes[1])
+    return CONFIG_ERROR("mdimc*ndimc = %u work-items exceed the limit of %zu (%s)", threads, limit,
+                        info->name);
+  /* Static shared memory is limited to 48 KiB on CUDA. */
+  size_t local = tile_bytes(c, dtype);
+  unsigned long long local_limit = info->local_mem_bytes;
+  if (info->backend == GPUK_BACKEND_CUDA && local_limit > 48 * 1024) local_limit = 48 * 1024;
+  if (local > local_limit)
+    return CONFIG_ERROR("tiles need %zu bytes of local memory; the device allows %llu", local,
+                        local_limit);
+  return GPUK_SUCCESS;
+}
+
+gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtype dtype,
+                                   const gpuk_gemm_config *config) {
+  gpuk__clear_error();
+  gpuk_status st = gpuk__check_device(device, "device");
+  if (st) return st;
+  if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
+  if (dtype != GPUK_FLOAT32 && dtype != GPUK_FLOAT64)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "dtype %d: GEMM takes GPUK_FLOAT32 or GPUK_FLOAT64", (int)dtype);
+  return gpuk__gemm_check_config(&device->entry.info, dtype, config);
+}
+
+gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {
+  gpuk__clear_error();
+  if (!text) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "text is NULL");
+  if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
+  if (!gpuk__gemm_config_from_text(text, config))
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "block shape '%.64s' is not [cuda:]MWGxNWGxKWG/MDIMCxNDIMC "
+                           "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16)",
+                           text);
+  return GPUK_SUCCESS;
+}
+
+gpuk_status gpuk_gemm_config_format(const gpuk_gemm_config *config, char *text, size_t size) {
+  gpuk__clear_error();
+  if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
+  if (!text) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "text is NULL");
+  int n = gpuk__gemm_config_to_text(config, text, size);
+  if (n < 0 || (size_t)n >= size)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "size %zu is too small for the %d characters of the block shape", size,
+                           n < 0 ? 0 : n + 1);
+  return GPUK_SUCCESS;
+}

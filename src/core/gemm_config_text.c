@@ -1,0 +1,44 @@
+/* The text form of a GEMM block shape, "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC", shared
+ * by gpuk-bench --block, the tuning database and users. Kept free of handles
+ * so that the tuning database's fuzzer links it alone. */
+#include <stdio.h>
+#include <string.h>
+
+#include "gemm.h"
+
+static const char cuda_prefix[] = "cuda:";
+
+/* Reads one decimal field of 1 to 4 digits followed by sep ('\0': the end). */
+static int parse_field(const char **p, char sep, unsigned *out) {
+  unsigned v = 0;
+  int digits = 0;
+  for (; **p >= '0' && **p <= '9'; (*p)++) {
+    if (++digits > 4) return 0;
+    v = v * 10 + (unsigned)(**p - '0');
+  }
+  if (digits == 0 || **p != sep) return 0;
+  if (sep) (*p)++;
+  *out = v;
+  return 1;
+}
+
+int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config) {
+  gpuk_gemm_config c = {0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_PORTABLE};
+  const char *p = text;
+  if (strncmp(p, cuda_prefix, sizeof cuda_prefix - 1) == 0) {
+    c.kernel = GPUK_GEMM_KERNEL_CUDA;
+    p += sizeof cuda_prefix - 1;
+  }
+  if (!parse_field(&p, 'x', &c.mwg) || !parse_field(&p, 'x', &c.nwg) ||
+      !parse_field(&p, '/', &c.kwg) || !parse_field(&p, 'x', &c.mdimc) ||
+      !parse_field(&p, '\0', &c.ndimc))
+    return 0;
+  *config = c;
+  return 1;
+}
+
+int gpuk__gemm_config_to_text(const gpuk_gemm_config *c, char *text, size_t size) {
+  return snprintf(text, size, "%s%ux%ux%u/%ux%u",
+                  c->kernel == GPUK_GEMM_KERNEL_CUDA ? cuda_prefix : "", c->mwg, c->nwg, c->kwg,
+                  c->mdimc, c->ndimc);
+}

@@ -1,0 +1,102 @@
+/* Which GEMM block shape a device gets when the caller passes none: the user's
+ * tuning result for this device (gemm_tuning.c), else the first matching row
+ * of the built-in table below (device name first, then vendor or device
+ * type), else a shape every GPU runs. Each candidate must pass the block-shape
+ * rules on the device, or the next one is tried. */
+#include <string.h>
+
+#include "gemm.h"
+#include "handles.h"
+
+/* One row: a backend, a device-name or vendor substring (NULL: any) or a
+ * device type, a dtype (ANY_DTYPE: both) and a shape, with where the figure came from. */
+typedef struct table_row {
+  gpuk_gemm_config_origin origin; /* DEVICE_TABLE rows match names, VENDOR_TABLE the rest */
+  gpuk_backend backend;
+  const char *name_contains;
+  const char *vendor_contains;
+  int cpu_type_only; /* OpenCL CPU devices (PoCL and friends) */
+  int dtype; /* a gpuk_dtype or ANY_DTYPE */
+  gpuk_gemm_config config;
+} table_row;
+
+enum { ANY_DTYPE = -1 };
+
+#define PORTABLE(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_PORTABLE}
+
+static const table_row table[] = {
+    /* Best of 147 portable shapes at n = 4096: 18.9 TFLOP/s
+     * (bench/results/2026-11-22-h100-gemm-sweep.csv). */
+    {GPUK_GEMM_ORIGIN_DEVICE_TABLE, GPUK_BACKEND_CUDA, "H100", NULL, 0, GPUK_FLOAT32,
+     PORTABLE(64, 64, 8, 16, 16)},
+    /* Other NVIDIA GPUs: the H100's shape until one is measured. */
+    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_CUDA, NULL, NULL, 0, ANY_DTYPE, PORTABLE(64, 64, 8, 16, 16)},
+    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, "NVIDIA", 0, ANY_DTYPE,
+     PORTABLE(64, 64, 8, 16, 16)},
+    /* OpenCL on CPUs (PoCL): best of the tuner's search on a 2-core EPYC
+     * (gpuk-bench matmul --device opencl --tune, n = 1024). */
+    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, NULL, 1, ANY_DTYPE, PORTABLE(64, 64, 8, 16, 16)},
+};
+
+static const gpuk_gemm_config fallback = PORTABLE(64, 64, 8, 16, 16);
+static const gpuk_gemm_config fallback_small = PORTABLE(64, 64, 8, 8, 8);
+
+static int row_matches(const table_row *r, const gpuk_device_info *info, gpuk_dtype dtype) {
+  return r->backend == info->backend && (r->dtype == ANY_DTYPE || r->dtype == (int)dtype) &&
+         (!r->name_contains || strstr(info->name, r->name_contains)) &&
+         (!r->vendor_contains || strstr(info->vendor, r->vendor_contains)) &&
+         (!r->cpu_type_only || info->type == GPUK_DEVICE_TYPE_CPU);
+}
+
+/* 1 when c passes the rules on the device; leaves no error behind. */
+static int legal(const gpuk_device_info *info, gpuk_dtype dtype, const gpuk_gemm_config *c) {
+  if (gpuk__gemm_check_config(info, dtype, c) == GPUK_SUCCESS) return 1;
+  gpuk__clear_error();
+  return 0;
+}
+
+gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
+                                    gpuk_gemm_config *config, gpuk_gemm_config_origin *origin) {
+  gpuk__clear_error();
+  gpuk_status st = gpuk__check_device(device, "device");
+  if (st) return st;
+  if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
+  if (dtype != GPUK_FLOAT32 && dtype != GPUK_FLOAT64)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "dtype %d: GEMM takes GPUK_FLOAT32 or GPUK_FLOAT64", (int)dtype);
+  const gpuk_device_info *info = &device->entry.info;
+  gpuk_gemm_config c;
+  gpuk_gemm_config_origin from = GPUK_GEMM_ORIGIN_FALLBACK;
+  if (info->backend != GPUK_BACKEND_CPU && gpuk__gemm_tuned_config(info, dtype, &c) &&
+      legal(info, dtype, &c)) {
+    from = GPUK_GEMM_ORIGIN_TUNED;
+  } else {
+    size_t i = 0, rows = sizeof table / sizeof table[0];
+    while (i < rows && !(row_matches(&table[i], info, dtype) && legal(info, dtype, &table[i].config)))
+      i++;
+    if (i < rows) {
+      c = table[i].config;
+      from = table[i].origin;
+    } else {
+      c = legal(info, dtype, &fallback) ? fallback : fallback_small;
+    }
+  }
+  *config = c;
+  if (origin) *origin = from;
+  return GPUK_SUCCESS;
+}
+
+gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
+                                     gpuk_gemm_config *config) {
+  return gpuk_gemm_choose_config(device, dtype, config, NULL);
+}
+
+const char *gpuk_gemm_config_origin_name(gpuk_gemm_config_origin origin) {
+  switch (origin) {
+    case GPUK_GEMM_ORIGIN_TUNED: return "tuned";
+    case GPUK_GEMM_ORIGIN_DEVICE_TABLE: return "device table";
+    case GPUK_GEMM_ORIGIN_VENDOR_TABLE: return "vendor table";
+    case GPUK_GEMM_ORIGIN_FALLBACK: return "fallback";
+    default: return "unknown";
+  }
+}

@@ -1,0 +1,317 @@
+// GEMM block shapes: the text form, the rules, how the default is chosen
+// (tuning database, table, fallback), the tuner and the database file, on
+// every device, with the cache directory pointed at a fresh temporary one.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "gpuk_test.h"
+
+namespace {
+
+// Points GPUK_CACHE_DIR at a fresh directory for one test.
+class TempCacheDir {
+ public:
+  TempCacheDir() {
+    char tmpl[] = "/tmp/gpuk-tuning-test.XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    const char *old = getenv("GPUK_CACHE_DIR");
+    had_old_ = old != nullptr;
+    if (old) old_ = old;
+    setenv("GPUK_CACHE_DIR", dir_.c_str(), 1);
+  }
+  ~TempCacheDir() {
+    std::string cmd = "rm -rf '" + dir_ + "'";
+    (void)!system(cmd.c_str());
+    if (had_old_) setenv("GPUK_CACHE_DIR", old_.c_str(), 1);
+    else unsetenv("GPUK_CACHE_DIR");
+  }
+  std::string File() const { return dir_ + "/gemm-tuning.txt"; }
+  void Write(const std::string &text) const { std::ofstream(File(), std::ios::binary) << text; }
+  std::string Read() const {
+    std::stringstream s;
+    s << std::ifstream(File(), std::ios::binary).rdbuf();
+    return s.str();
+  }
+
+ private:
+  std::string dir_, old_;
+  bool had_old_ = false;
+};
+
+std::string Format(const gpuk_gemm_config &c) {
+  char text[32];
+  EXPECT_EQ(gpuk_gemm_config_format(&c, text, sizeof text), GPUK_SUCCESS);
+  return text;
+}
+
+bool Same(const gpuk_gemm_config &x, const gpuk_gemm_config &y) { return Format(x) == Format(y); }
+
+TEST(GemmConfigText, RoundTrips) {
+  for (const char *text : {"64x64x8/16x16", "cuda:128x64x16/16x8", "1x2x3/4x5", "9999x1x1/1x1"}) {
+    gpuk_gemm_config c;
+    GPUK_ASSERT_OK(gpuk_gemm_config_parse(text, &c));
+    EXPECT_EQ(Format(c), text);
+  }
+  gpuk_gemm_config c;
+  GPUK_ASSERT_OK(gpuk_gemm_config_parse("cuda:128x64x16/16x8", &c));
+  EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_CUDA);
+  EXPECT_EQ(c.mwg, 128u);
+  EXPECT_EQ(c.nwg, 64u);
+  EXPECT_EQ(c.kwg, 16u);
+  EXPECT_EQ(c.mdimc, 16u);
+  EXPECT_EQ(c.ndimc, 8u);
+}
+
+TEST(GemmConfigText, BadInputs) {
+  gpuk_gemm_config c{7, 7, 7, 7, 7, GPUK_GEMM_KERNEL_PORTABLE};
+  for (const char *text : {"", "64x64x8/16", "64x64x8/16x16x", "64x64x8x16x16", "x64x8/16x16",
+                           "64x64x8/16x16 ", " 64x64x8/16x16", "12345x1x1/1x1", "-1x64x8/16x16",
+                           "opencl:64x64x8/16x16", "CUDA:64x64x8/16x16", "64x64x8/16x1a"}) {
+    GPUK_EXPECT_ERROR(gpuk_gemm_config_parse(text, &c), GPUK_ERROR_INVALID_ARGUMENT,
+                      "MWGxNWGxKWG/MDIMCxNDIMC");
+    EXPECT_EQ(c.mwg, 7u) << text << ": a failed parse must leave config alone";
+  }
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_parse(nullptr, &c), GPUK_ERROR_INVALID_ARGUMENT, "text");
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_parse("64x64x8/16x16", nullptr), GPUK_ERROR_INVALID_ARGUMENT,
+                    "config");
+  char small[8];
+  GPUK_ASSERT_OK(gpuk_gemm_config_parse("64x64x8/16x16", &c));
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, small, sizeof small), GPUK_ERROR_INVALID_ARGUMENT,
+                    "too small");
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_format(nullptr, small, sizeof small),
+                    GPUK_ERROR_INVALID_ARGUMENT, "config");
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, nullptr, 8), GPUK_ERROR_INVALID_ARGUMENT, "text");
+}
+
+TEST(GemmTuningPath, InTheCacheDirectory) {
+  TempCacheDir dir;
+  char path[4096];
+  GPUK_ASSERT_OK(gpuk_gemm_tuning_path(path, sizeof path));
+  EXPECT_EQ(std::string(path), dir.File());
+  GPUK_EXPECT_ERROR(gpuk_gemm_tuning_path(path, 4), GPUK_ERROR_INVALID_ARGUMENT, "too small");
+  GPUK_EXPECT_ERROR(gpuk_gemm_tuning_path(nullptr, 4), GPUK_ERROR_INVALID_ARGUMENT, "path");
+}
+
+class GemmTuning : public DeviceTest {
+ protected:
+  // C = A * B for n x n with the default shape, checked against float64.
+  void CheckDefaultGemm(size_t n) {
+    std::vector<float> a = RandomFloats(n * n), b = RandomFloats(n * n), c(n * n, NAN);
+    gpuk_buffer *da, *db, *dc;
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, n * n * 4, GPUK_MEM_READ_ONLY, &da));
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, n * n * 4, GPUK_MEM_READ_ONLY, &db));
+    GPUK_ASSERT_OK(gpuk_buffer_create(device_, n * n * 4, GPUK_MEM_READ_WRITE, &dc));
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, da, 0, n * n * 4, a.data()));
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, db, 0, n * n * 4, b.data()));
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, dc, 0, n * n * 4, c.data()));
+    GPUK_ASSERT_OK(gpuk_gemm(nullptr, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, n, n, n, 1.0, da,
+                             0, n, db, 0, n, 0.0, dc, 0, n, nullptr));
+    GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, dc, 0, n * n * 4, c.data()));
+    double worst = 0;
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < n; j++) {
+        double ref = 0, mag = 0;
+        for (size_t p = 0; p < n; p++) {
+          ref += double(a[i * n + p]) * b[p * n + j];
+          mag += std::fabs(double(a[i * n + p]) * b[p * n + j]);
+        }
+        double e = std::fabs(c[i * n + j] - ref) / (mag > 0 ? mag : 1);
+        if (!(e <= worst)) worst = e;
+      }
+    EXPECT_LT(worst, 1e-5);
+    for (gpuk_buffer *x : {da, db, dc}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
+  }
+};
+
+TEST_P(GemmTuning, DefaultComesFromTheTableOrFallbackAndIsLegal) {
+  TempCacheDir dir;
+  for (gpuk_dtype dtype : {GPUK_FLOAT32, GPUK_FLOAT64}) {
+    gpuk_gemm_config c;
+    gpuk_gemm_config_origin origin;
+    GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, dtype, &c, &origin));
+    EXPECT_NE(origin, GPUK_GEMM_ORIGIN_TUNED);
+    GPUK_EXPECT_OK(gpuk_gemm_config_check(device_, dtype, &c));
+    gpuk_gemm_config d;
+    GPUK_ASSERT_OK(gpuk_gemm_default_config(device_, dtype, &d));
+    EXPECT_TRUE(Same(c, d));
+  }
+  EXPECT_STREQ(gpuk_gemm_config_origin_name(GPUK_GEMM_ORIGIN_TUNED), "tuned");
+  EXPECT_STREQ(gpuk_gemm_config_origin_name((gpuk_gemm_config_origin)99), "unknown");
+  gpuk_gemm_config c;
+  GPUK_EXPECT_ERROR(gpuk_gemm_choose_config(device_, GPUK_INT32, &c, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "dtype");
+  GPUK_EXPECT_ERROR(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, nullptr, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "config");
+}
+
+TEST_P(GemmTuning, CheckNamesTheRule) {
+  gpuk_gemm_config c{64, 64, 8, 16, 15, GPUK_GEMM_KERNEL_PORTABLE};
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_check(device_, GPUK_FLOAT32, &c), GPUK_ERROR_INVALID_ARGUMENT,
+                    "nwg 64 is not a multiple of ndimc 15");
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_check(device_, GPUK_FLOAT32, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "config");
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_check(nullptr, GPUK_FLOAT32, &c), GPUK_ERROR_INVALID_ARGUMENT,
+                    "device");
+  c = {64, 64, 8, 16, 16, GPUK_GEMM_KERNEL_PORTABLE};
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_check(device_, GPUK_UINT64, &c), GPUK_ERROR_INVALID_ARGUMENT,
+                    "dtype");
+}
+
+TEST_P(GemmTuning, TuneSaveAndFindAgain) {
+  TempCacheDir dir;
+  gpuk_gemm_tune_result r;
+  struct Seen {
+    unsigned calls = 0, last_total = 0, ok = 0;
+  } seen;
+  // n = 67: not a multiple of any tile, so every shape runs its edge code.
+  gpuk_gemm_tune_options o{67, 4, 1,
+                           [](void *user, unsigned index, unsigned total, const gpuk_gemm_config *,
+                              gpuk_status status, const char *message, double gflops) {
+                             auto *s = static_cast<Seen *>(user);
+                             s->calls++;
+                             EXPECT_EQ(index, s->calls);
+                             s->last_total = total;
+                             if (status == GPUK_SUCCESS) {
+                               s->ok++;
+                               EXPECT_GT(gflops, 0);
+                               EXPECT_STREQ(message, "");
+                             } else {
+                               EXPECT_STRNE(message, "");
+                             }
+                           },
+                           &seen};
+  if (IsCpuBackend()) {
+    GPUK_EXPECT_ERROR(gpuk_gemm_tune(device_, GPUK_FLOAT32, &o, &r), GPUK_ERROR_UNSUPPORTED,
+                      "CPU device");
+    gpuk_gemm_config c{64, 64, 8, 16, 16, GPUK_GEMM_KERNEL_PORTABLE};
+    GPUK_EXPECT_ERROR(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &c, 1, 64),
+                      GPUK_ERROR_UNSUPPORTED, "CPU device");
+    return;
+  }
+  GPUK_ASSERT_OK(gpuk_gemm_tune(device_, GPUK_FLOAT32, &o, &r));
+  EXPECT_EQ(r.tried, 4u);
+  EXPECT_EQ(seen.calls, 4u);
+  EXPECT_EQ(seen.last_total, 4u);
+  EXPECT_EQ(seen.ok, r.tried - r.rejected);
+  EXPECT_GT(r.best_gflops, 0);
+  EXPECT_GE(r.best_gflops, r.baseline_gflops);
+  GPUK_EXPECT_OK(gpuk_gemm_config_check(device_, GPUK_FLOAT32, &r.best));
+  gpuk_gemm_config before;
+  GPUK_ASSERT_OK(gpuk_gemm_default_config(device_, GPUK_FLOAT32, &before));
+  EXPECT_TRUE(Same(before, r.baseline));
+
+  // Save something other than the table's choice, to see that it is used.
+  gpuk_gemm_config saved{32, 32, 16, 8, 8, GPUK_GEMM_KERNEL_PORTABLE};
+  if (Same(saved, before)) saved.kwg = 8;
+  GPUK_ASSERT_OK(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &saved, r.best_gflops, 67));
+  gpuk_gemm_config c;
+  gpuk_gemm_config_origin origin;
+  GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, &c, &origin));
+  EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_TUNED);
+  EXPECT_TRUE(Same(c, saved)) << Format(c);
+  CheckDefaultGemm(45);
+  // Only float32 was tuned.
+  if (info_.supports_double) {
+    GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, GPUK_FLOAT64, &c, &origin));
+    EXPECT_NE(origin, GPUK_GEMM_ORIGIN_TUNED);
+  }
+  std::string text = dir.Read();
+  EXPECT_NE(text.find(std::string("\t") + info_.name + "\tfloat32\t" + Format(saved) + "\t"),
+            std::string::npos)
+      << text;
+  // Saving again replaces the line rather than adding one.
+  GPUK_ASSERT_OK(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &r.best, r.best_gflops, 67));
+  text = dir.Read();
+  EXPECT_EQ(text.find(info_.name), text.rfind(info_.name)) << text;
+  {
+    // Another cache directory has its own database.
+    TempCacheDir other;
+    GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, &c, &origin));
+    EXPECT_NE(origin, GPUK_GEMM_ORIGIN_TUNED);
+  }
+}
+
+TEST_P(GemmTuning, DatabaseLinesThatDoNotParseOrBreakTheRulesAreSkipped) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU device has no block shapes";
+  TempCacheDir dir;
+  gpuk_gemm_config table;
+  gpuk_gemm_config_origin table_origin;
+  GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, &table, &table_origin));
+  const std::string backend = gpuk_backend_name(info_.backend), name = info_.name;
+  // An illegal shape for this device (nwg % ndimc != 0), then garbage.
+  dir.Write("# comment\n\n" + backend + "\t" + name + "\tfloat32\t64x64x8/16x15\t10\t64\n" +
+            backend + "\t" + name + "\tfloat32\t32x32x8/8x8\t10\n" +         // 5 fields
+            backend + "\t" + name + "\tfloat16\t32x32x8/8x8\t10\t64\n" +     // bad dtype
+            "vulkan\t" + name + "\tfloat32\t32x32x8/8x8\t10\t64\n" +         // bad backend
+            backend + "\t" + name + "\tfloat32\t32x32x8/8x8\t1.5\t64\n" +    // not an integer
+            backend + "\t" + name + "\tfloat32\t32x32x8/8x8\t10\t64\textra\n" +
+            std::string(5000, 'x') + "\n" + std::string("\0\t\n", 3));
+  gpuk_gemm_config c;
+  gpuk_gemm_config_origin origin;
+  GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, &c, &origin));
+  EXPECT_EQ(origin, table_origin);
+  EXPECT_TRUE(Same(c, table));
+  EXPECT_STREQ(gpuk_last_error(), "") << "a skipped line must leave no error behind";
+
+  // A good line after them is used, from a fresh cache directory (the file is
+  // read once per directory).
+  TempCacheDir fresh;
+  fresh.Write("junk\n" + backend + "\t" + name + "\tfloat32\t32x32x8/8x8\t10\t64\n");
+  GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, &c, &origin));
+  EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_TUNED);
+  EXPECT_EQ(Format(c), "32x32x8/8x8");
+  // A save keeps the other lines' entries (rewritten in the canonical form).
+  gpuk_gemm_config other{64, 32, 8, 8, 8, GPUK_GEMM_KERNEL_PORTABLE};
+  fresh.Write("opencl\tsome other device\tfloat64\t64x64x8/16x16\t5\t128\n");
+  GPUK_ASSERT_OK(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &other, 12.4, 99));
+  std::string text = fresh.Read();
+  EXPECT_NE(text.find("opencl\tsome other device\tfloat64\t64x64x8/16x16\t5\t128\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(backend + "\t" + name + "\tfloat32\t64x32x8/8x8\t12\t99\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST_P(GemmTuning, BadArguments) {
+  TempCacheDir dir;
+  gpuk_gemm_tune_result r;
+  gpuk_gemm_tune_options o{};
+  GPUK_EXPECT_ERROR(gpuk_gemm_tune(nullptr, GPUK_FLOAT32, &o, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                    "device");
+  GPUK_EXPECT_ERROR(gpuk_gemm_tune(device_, GPUK_FLOAT32, &o, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "result");
+  GPUK_EXPECT_ERROR(gpuk_gemm_tune(device_, GPUK_INT32, &o, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                    "dtype");
+  if (!IsCpuBackend()) {
+    o.n = 20000;
+    GPUK_EXPECT_ERROR(gpuk_gemm_tune(device_, GPUK_FLOAT32, &o, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                      "options->n = 20000");
+    o.n = 64;
+    o.repeat = 65;
+    GPUK_EXPECT_ERROR(gpuk_gemm_tune(device_, GPUK_FLOAT32, &o, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                      "options->repeat = 65");
+    if (!info_.supports_double)
+      GPUK_EXPECT_ERROR(gpuk_gemm_tune(device_, GPUK_FLOAT64, nullptr, &r),
+                        GPUK_ERROR_UNSUPPORTED, "double");
+    gpuk_gemm_config bad{64, 64, 8, 16, 15, GPUK_GEMM_KERNEL_PORTABLE};
+    GPUK_EXPECT_ERROR(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &bad, 1, 64),
+                      GPUK_ERROR_INVALID_ARGUMENT, "ndimc 15");
+    gpuk_gemm_config good{32, 32, 8, 8, 8, GPUK_GEMM_KERNEL_PORTABLE};
+    GPUK_EXPECT_ERROR(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &good, -1, 64),
+                      GPUK_ERROR_INVALID_ARGUMENT, "gflops");
+    GPUK_EXPECT_ERROR(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &good, NAN, 64),
+                      GPUK_ERROR_INVALID_ARGUMENT, "gflops");
+    GPUK_EXPECT_ERROR(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, nullptr, 1, 64),
+                      GPUK_ERROR_INVALID_ARGUMENT, "config");
+    EXPECT_TRUE(dir.Read().empty()) << "nothing may be written by a refused save";
+  }
+}
+
+GPUK_INSTANTIATE_ON_ALL_DEVICES(GemmTuning);
+
+}  // namespace
