@@ -108,6 +108,9 @@ TEST_P(CudaCompile, GeneratedReductions) {
       {GPUK_UINT32, "0", "max(a, b)", nullptr, "const uint *u", nullptr},
       {GPUK_UINT64, "ULONG_MAX", "min(a, b)", "u[i] ^ (ulong)i", "const uint *u", nullptr},
       {GPUK_FLOAT32, "0", "a + b", "sq(x[i])", "const float *x", "static inline float sq(float v) { return v * v; }"},
+      // The forms gpuk_vec_norm2_f32 and gpuk_vec_min_f32 generate (src/core/vec_expr.c).
+      {GPUK_FLOAT64, "0", "a + b", "(acc_t)x[i] * x[i]", "const float *x", "typedef double acc_t;"},
+      {GPUK_FLOAT32, "INFINITY", "fmin(a, b)", "x[i]", "const float *x", nullptr},
   };
   for (const auto &c : cases) {
     char *source = nullptr;

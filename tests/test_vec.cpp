@@ -1,5 +1,7 @@
-// Built-in vector operations (BabelStream's copy, scale, add, triad, dot)
-// against float64 host references, on every device, at odd sizes.
+// Built-in vector operations (BabelStream's copy, scale, add, triad, dot, and
+// axpy, sum, min, max, norm2 from expression kernels) against float64 host
+// references, on every device, at odd sizes.
+#include <algorithm>
 #include <cmath>
 
 #include "gpuk_test.h"
@@ -68,6 +70,83 @@ TEST_P(Vec, DotMatchesReference) {
   }
 }
 
+TEST_P(Vec, AxpyMatchesReference) {
+  for (size_t n : kSizes) {
+    std::vector<float> x = RandomFloats(n), y = RandomFloats(n + 1);
+    gpuk_buffer *dx = Upload(x), *dy = Upload(y);
+    const float alpha = -1.7f;
+    GPUK_ASSERT_OK(gpuk_vec_axpy_f32(nullptr, dx, dy, alpha, n));
+    std::vector<float> r = Download(dy, n + 1);
+    for (size_t i = 0; i < n; i++)
+      ASSERT_NEAR(r[i], double(alpha) * x[i] + y[i], 4e-6) << "axpy n=" << n << " i=" << i;
+    EXPECT_EQ(r[n], y[n]) << "the element past n stays untouched, n=" << n;
+    for (gpuk_buffer *b : {dx, dy}) GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+  }
+}
+
+TEST_P(Vec, ReductionsMatchReference) {
+  for (size_t n : kSizes) {
+    std::vector<float> x = RandomFloats(n);
+    // The extremes somewhere in the middle, and a NaN that min and max skip.
+    if (n > 2) {
+      x[n / 3] = 7.5f;
+      x[2 * n / 3] = -9.25f;
+      x[n / 2] = NAN;
+    }
+    gpuk_buffer *dx = Upload(x);
+    double sum = 0, mag = 0, sumsq = 0, lo = INFINITY, hi = -INFINITY;
+    for (float v : x) {
+      if (std::isnan(v)) continue;
+      sum += v;
+      mag += std::fabs(v);
+      sumsq += double(v) * v;
+      lo = std::min(lo, double(v));
+      hi = std::max(hi, double(v));
+    }
+    double got = 12345;
+    if (n > 2) {  // the NaN poisons sum and norm2 as it should; check them without it
+      GPUK_ASSERT_OK(gpuk_vec_sum_f32(nullptr, dx, n, &got));
+      EXPECT_TRUE(std::isnan(got)) << "sum with a NaN, n=" << n;
+      x[n / 2] = 0.0f;
+      GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, dx, (n / 2) * 4, 4, &x[n / 2]));
+      // min and max must now ignore nothing, and still see the extremes.
+    }
+    got = 12345;
+    GPUK_ASSERT_OK(gpuk_vec_sum_f32(nullptr, dx, n, &got));
+    EXPECT_NEAR(got, sum, 1e-6 * mag + 1e-12) << "sum n=" << n;
+    got = 12345;
+    GPUK_ASSERT_OK(gpuk_vec_norm2_f32(nullptr, dx, n, &got));
+    EXPECT_NEAR(got, std::sqrt(sumsq), 1e-6 * std::sqrt(sumsq) + 1e-12) << "norm2 n=" << n;
+    if (n == 0) {
+      GPUK_EXPECT_ERROR(gpuk_vec_min_f32(nullptr, dx, 0, &got), GPUK_ERROR_INVALID_ARGUMENT,
+                        "min of no elements");
+      GPUK_EXPECT_ERROR(gpuk_vec_max_f32(nullptr, dx, 0, &got), GPUK_ERROR_INVALID_ARGUMENT,
+                        "max of no elements");
+    } else {
+      if (n > 2) {
+        lo = std::min(lo, 0.0);
+        hi = std::max(hi, 0.0);
+      }
+      GPUK_ASSERT_OK(gpuk_vec_min_f32(nullptr, dx, n, &got));
+      EXPECT_EQ(got, lo) << "min n=" << n;
+      GPUK_ASSERT_OK(gpuk_vec_max_f32(nullptr, dx, n, &got));
+      EXPECT_EQ(got, hi) << "max n=" << n;
+    }
+    GPUK_EXPECT_OK(gpuk_buffer_destroy(dx));
+  }
+}
+
+TEST_P(Vec, MinAndMaxSkipNaN) {
+  std::vector<float> x = {NAN, 3.0f, NAN, -2.0f, NAN};
+  gpuk_buffer *dx = Upload(x);
+  double got = 0;
+  GPUK_ASSERT_OK(gpuk_vec_min_f32(nullptr, dx, x.size(), &got));
+  EXPECT_EQ(got, -2.0);
+  GPUK_ASSERT_OK(gpuk_vec_max_f32(nullptr, dx, x.size(), &got));
+  EXPECT_EQ(got, 3.0);
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(dx));
+}
+
 TEST_P(Vec, AsyncOnAStream) {
   const size_t n = 300007;
   std::vector<float> b = RandomFloats(n), c = RandomFloats(n);
@@ -96,12 +175,25 @@ TEST_P(Vec, BadInput) {
   GPUK_EXPECT_ERROR(gpuk_vec_dot_f32(nullptr, small, big, 50, &r), GPUK_ERROR_OUT_OF_RANGE, "a holds");
   GPUK_EXPECT_ERROR(gpuk_vec_add_f32(nullptr, big, big, small, SIZE_MAX), GPUK_ERROR_OUT_OF_RANGE,
                     "needed");
+  GPUK_EXPECT_ERROR(gpuk_vec_axpy_f32(nullptr, small, big, 2.0f, 50), GPUK_ERROR_OUT_OF_RANGE,
+                    "x");
+  GPUK_EXPECT_ERROR(gpuk_vec_axpy_f32(nullptr, big, small, 2.0f, 50), GPUK_ERROR_OUT_OF_RANGE,
+                    "y");
+  GPUK_EXPECT_ERROR(gpuk_vec_axpy_f32(nullptr, nullptr, big, 2.0f, 5), GPUK_ERROR_INVALID_ARGUMENT,
+                    "x is NULL");
+  GPUK_EXPECT_ERROR(gpuk_vec_sum_f32(nullptr, small, 50, &r), GPUK_ERROR_OUT_OF_RANGE, "x");
+  GPUK_EXPECT_ERROR(gpuk_vec_norm2_f32(nullptr, big, 5, nullptr), GPUK_ERROR_INVALID_ARGUMENT,
+                    "result is NULL");
+  GPUK_EXPECT_ERROR(gpuk_vec_max_f32(nullptr, nullptr, 5, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                    "x is NULL");
   gpuk_device *other;
   GPUK_ASSERT_OK(gpuk_device_open(GetParam().c_str(), &other));
   gpuk_buffer *theirs;
   GPUK_ASSERT_OK(gpuk_buffer_create(other, 400, GPUK_MEM_READ_WRITE, &theirs));
   GPUK_EXPECT_ERROR(gpuk_vec_scale_f32(nullptr, big, theirs, 2.0f, 10), GPUK_ERROR_DEVICE_MISMATCH,
                     "b belongs");
+  GPUK_EXPECT_ERROR(gpuk_vec_axpy_f32(nullptr, big, theirs, 2.0f, 10), GPUK_ERROR_DEVICE_MISMATCH,
+                    "y belongs");
   GPUK_EXPECT_OK(gpuk_buffer_destroy(theirs));
   GPUK_EXPECT_OK(gpuk_device_close(other));
   GPUK_EXPECT_OK(gpuk_buffer_destroy(small));

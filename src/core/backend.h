@@ -34,6 +34,7 @@ struct gpuk_device {
   atomic_int refs;          /* 1 for the open handle + 1 per live child */
   atomic_int closed;
   struct gpuk__builtins *builtins; /* built-in kernels compiled so far (builtin.c) */
+  struct gpuk__vec_expr *vec_expr; /* built-in ops' expression handles (vec_expr.c) */
 };
 
 /* Every child handle starts with this header, so one check serves them all. */

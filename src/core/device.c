@@ -4,6 +4,7 @@
 
 #include "builtin.h"
 #include "handles.h"
+#include "vec_expr.h"
 #include "registry.h"
 
 static gpuk_status open_entry(const gpuk__registry *r, const gpuk__device_entry *entry,
@@ -49,7 +50,8 @@ gpuk_status gpuk_device_close(gpuk_device *device) {
   if (!device) return GPUK_SUCCESS;
   gpuk_status st = gpuk__check_device(device, "device");
   if (st) return st;
-  /* Built-in kernels hold device references: release them before ours. */
+  /* Built-in ops and kernels hold device references: release them before ours. */
+  gpuk__vec_expr_release(device);
   gpuk__builtins_release(device);
   atomic_store(&device->closed, 1);
   gpuk__device_release(device);
