@@ -1,6 +1,7 @@
 /* gpuk-bench launch: empty-kernel launch cost through libgpuk, asynchronous
- * (enqueue many, then wait) and synchronous (wait after each), and on OpenCL
- * the same loop through raw clEnqueueNDRangeKernel as the yardstick. */
+ * (enqueue many, then wait) and synchronous (wait after each), then the same
+ * for a cached generated element-wise kernel over one element; the yardstick
+ * is the same loop through raw clEnqueueNDRangeKernel / cuLaunchKernel. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,19 @@ static int gpuk_launch_one(void *p) {
 }
 
 static int gpuk_sync(void *p) { return gpuk_stream_synchronize(((gpuk_launch_ctx *)p)->s) != 0; }
+
+typedef struct expr_launch_ctx {
+  gpuk_stream *s;
+  gpuk_elementwise *k;
+  gpuk_arg arg;
+} expr_launch_ctx;
+
+static int expr_launch_one(void *p) {
+  expr_launch_ctx *c = p;
+  return gpuk_elementwise_run(c->s, c->k, 0, 1, 1, &c->arg) != GPUK_SUCCESS;
+}
+
+static int expr_sync(void *p) { return gpuk_stream_synchronize(((expr_launch_ctx *)p)->s) != 0; }
 
 #ifdef GPUK_BENCH_HAVE_OPENCL
 typedef struct raw_cl {
@@ -199,6 +213,11 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
   BENCH_CHECK(gpuk_buffer_create(dev, 64, GPUK_MEM_READ_WRITE, &b));
   c.arg = gpuk_arg_buffer(b);
   launcher ours = {gpuk_launch_one, gpuk_sync, &c};
+  float zero = 0;
+  BENCH_CHECK(gpuk_buffer_fill(NULL, b, 0, 64, &zero, 4));
+  expr_launch_ctx e = {c.s, NULL, c.arg};
+  BENCH_CHECK(gpuk_elementwise_create(dev, "float *x", "x[i] += 1.0f", "bench_touch", NULL, &e.k));
+  launcher expr = {expr_launch_one, expr_sync, &e};
 
   launcher raw = {NULL, NULL, NULL};
   const char *raw_name = NULL;
@@ -217,11 +236,15 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
   }
 #endif
   int rc = 0;
-  for (int sync_each = 0; sync_each < 2 && !rc; sync_each++) {
-    bench_row r = bench_row_new(sync_each ? "launch-sync" : "launch-async", sel, info.name, 1);
+  static const char *const names[4] = {"launch-async", "launch-sync", "launch-expr-async",
+                                       "launch-expr-sync"};
+  for (int row = 0; row < 4 && !rc; row++) {
+    const int sync_each = row % 2;
+    bench_row r = bench_row_new(names[row], sel, info.name, 1);
     double raw_us = -1;
-    if (time_launches(&ours, raw_name ? &raw : NULL, o, sync_each ? SYNC_LAUNCHES : ASYNC_LAUNCHES,
-                      sync_each, &r.t, &r.us_per_call, &raw_us)) {
+    if (time_launches(row < 2 ? &ours : &expr, raw_name ? &raw : NULL, o,
+                      sync_each ? SYNC_LAUNCHES : ASYNC_LAUNCHES, sync_each, &r.t, &r.us_per_call,
+                      &raw_us)) {
       fprintf(stderr, "gpuk-bench launch: %s\n", gpuk_last_error());
       rc = 2;
       break;
@@ -238,6 +261,17 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
 #ifdef GPUK_BENCH_HAVE_CUDA
   if (info.backend == GPUK_BACKEND_CUDA) raw_cu_close(&cu);
 #endif
+  /* Verify: every launch of the generated kernel (warm-up loops of 10, then
+   * the timed ones) added 1 to x[0]; the empty kernel touches nothing. */
+  float x0 = -1;
+  double launches = 2.0 * o->warmup * 10 + (double)o->repeat * (ASYNC_LAUNCHES + SYNC_LAUNCHES);
+  if (!rc) BENCH_CHECK(gpuk_buffer_read(NULL, b, 0, 4, &x0));
+  if (!rc && x0 != launches) {
+    fprintf(stderr, "gpuk-bench launch: FAILED: the generated kernel ran %g times, not %g\n", x0,
+            launches);
+    rc = 1;
+  }
+  gpuk_elementwise_destroy(e.k);
   gpuk_buffer_destroy(b);
   gpuk_kernel_destroy(c.k);
   gpuk_program_destroy(p);

@@ -41,7 +41,7 @@ void bench_print_header(const bench_options *o) {
     printf("[\n");
     json_rows = 0;
   } else {
-    printf("%-14s %-11s %10s %-15s %-12s %10s %10s %10s %8s %6s %8s %9s %8s %-18s %6s %9s %s\n", "op",
+    printf("%-17s %-11s %10s %-15s %-12s %10s %10s %10s %8s %6s %8s %9s %8s %-18s %6s %9s %s\n", "op",
            "device", "n", "block", "from", "median ms", "min ms", "max ms", "GB/s", "%copy", "us/call",
            "GFLOP/s", "vs cpu", "yardstick", "%yard", "max err", "check");
   }
@@ -73,7 +73,7 @@ void bench_print_row(const bench_options *o, const bench_row *r) {
            r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
            r->verified ? "true" : "false");
   } else {
-    printf("%-14s %-11s %10zu %-15s %-12s %10.4f %10.4f %10.4f ", r->op, r->device, r->n,
+    printf("%-17s %-11s %10zu %-15s %-12s %10.4f %10.4f %10.4f ", r->op, r->device, r->n,
            r->block ? r->block : "-", r->block_origin ? r->block_origin : "-", r->t.median_ms, r->t.min_ms, r->t.max_ms);
     opt_num("%*.1f", r->gbps, 8);
     printf(" ");
