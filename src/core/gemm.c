@@ -42,12 +42,8 @@ static int overlaps(const gpuk_buffer *x, size_t xo, size_t xld, size_t xr, size
 }
 
 static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
-  if (g->dtype != GPUK_FLOAT32 && g->dtype != GPUK_FLOAT64)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "dtype %d: GEMM takes GPUK_FLOAT32 or GPUK_FLOAT64", (int)g->dtype);
-  if (g->dtype == GPUK_FLOAT64 && !d->entry.info.supports_double)
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "%s has no double precision support",
-                           d->entry.info.name);
+  gpuk_status st = gpuk__gemm_check_dtype(&d->entry.info, g->dtype);
+  if (st) return st;
   if ((unsigned)g->trans_a > 1 || (unsigned)g->trans_b > 1)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "trans_%s %d is not a gpuk_transpose",
                            (unsigned)g->trans_a > 1 ? "a" : "b",
@@ -58,7 +54,7 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
   size_t elem = g->dtype == GPUK_FLOAT64 ? 8 : 4;
   size_t ar = g->trans_a ? g->k : g->m, ac = g->trans_a ? g->m : g->k;
   size_t br = g->trans_b ? g->n : g->k, bc = g->trans_b ? g->k : g->n;
-  gpuk_status st = check_matrix("a", g->a, g->a_offset, g->lda, ar, ac, elem);
+  st = check_matrix("a", g->a, g->a_offset, g->lda, ar, ac, elem);
   if (!st) st = check_matrix("b", g->b, g->b_offset, g->ldb, br, bc, elem);
   if (!st) st = check_matrix("c", g->c, g->c_offset, g->ldc, g->m, g->n, elem);
   if (st) return st;

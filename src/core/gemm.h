@@ -24,6 +24,9 @@ typedef struct gpuk__gemm_args {
 gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                     const gpuk_gemm_config *config);
 
+/* GPUK_FLOAT32 or GPUK_FLOAT64, and (info not NULL) one the device runs. */
+gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtype);
+
 /* gemm_tuning.c: the tuning database's shape for this device and dtype; 1 when
  * there is one (not yet checked against the rules), else 0. */
 int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,

@@ -90,10 +90,18 @@ gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtype dtype,
   gpuk_status st = gpuk__check_device(device, "device");
   if (st) return st;
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
+  st = gpuk__gemm_check_dtype(NULL, dtype);
+  return st ? st : gpuk__gemm_check_config(&device->entry.info, dtype, config);
+}
+
+gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtype) {
   if (dtype != GPUK_FLOAT32 && dtype != GPUK_FLOAT64)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "dtype %d: GEMM takes GPUK_FLOAT32 or GPUK_FLOAT64", (int)dtype);
-  return gpuk__gemm_check_config(&device->entry.info, dtype, config);
+  if (info && dtype == GPUK_FLOAT64 && !info->supports_double)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "%s has no double precision support",
+                           info->name);
+  return GPUK_SUCCESS;
 }
 
 gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {

@@ -65,9 +65,8 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
   gpuk_status st = gpuk__check_device(device, "device");
   if (st) return st;
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
-  if (dtype != GPUK_FLOAT32 && dtype != GPUK_FLOAT64)
-    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "dtype %d: GEMM takes GPUK_FLOAT32 or GPUK_FLOAT64", (int)dtype);
+  st = gpuk__gemm_check_dtype(NULL, dtype);
+  if (st) return st;
   const gpuk_device_info *info = &device->entry.info;
   gpuk_gemm_config c;
   gpuk_gemm_config_origin from = GPUK_GEMM_ORIGIN_FALLBACK;
