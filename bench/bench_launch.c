@@ -65,9 +65,13 @@ static int time_launches(const launcher *ours, const launcher *raw, const bench_
   return failed;
 }
 
+/* Our two launch paths share one stream and one buffer argument: the empty
+ * kernel through gpuk_kernel_launch, and a generated element-wise kernel over
+ * one element through gpuk_elementwise_run. */
 typedef struct gpuk_launch_ctx {
   gpuk_stream *s;
   gpuk_kernel *k;
+  gpuk_elementwise *expr;
   gpuk_arg arg;
 } gpuk_launch_ctx;
 
@@ -77,20 +81,12 @@ static int gpuk_launch_one(void *p) {
   return gpuk_kernel_launch(c->s, c->k, 1, &global, &local, 1, &c->arg) != GPUK_SUCCESS;
 }
 
-static int gpuk_sync(void *p) { return gpuk_stream_synchronize(((gpuk_launch_ctx *)p)->s) != 0; }
-
-typedef struct expr_launch_ctx {
-  gpuk_stream *s;
-  gpuk_elementwise *k;
-  gpuk_arg arg;
-} expr_launch_ctx;
-
 static int expr_launch_one(void *p) {
-  expr_launch_ctx *c = p;
-  return gpuk_elementwise_run(c->s, c->k, 0, 1, 1, &c->arg) != GPUK_SUCCESS;
+  gpuk_launch_ctx *c = p;
+  return gpuk_elementwise_run(c->s, c->expr, 0, 1, 1, &c->arg) != GPUK_SUCCESS;
 }
 
-static int expr_sync(void *p) { return gpuk_stream_synchronize(((expr_launch_ctx *)p)->s) != 0; }
+static int gpuk_sync(void *p) { return gpuk_stream_synchronize(((gpuk_launch_ctx *)p)->s) != 0; }
 
 #ifdef GPUK_BENCH_HAVE_OPENCL
 typedef struct raw_cl {
@@ -212,12 +208,11 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
   BENCH_CHECK(gpuk_kernel_create(p, "empty_kernel", &c.k));
   BENCH_CHECK(gpuk_buffer_create(dev, 64, GPUK_MEM_READ_WRITE, &b));
   c.arg = gpuk_arg_buffer(b);
-  launcher ours = {gpuk_launch_one, gpuk_sync, &c};
   float zero = 0;
   BENCH_CHECK(gpuk_buffer_fill(NULL, b, 0, 64, &zero, 4));
-  expr_launch_ctx e = {c.s, NULL, c.arg};
-  BENCH_CHECK(gpuk_elementwise_create(dev, "float *x", "x[i] += 1.0f", "bench_touch", NULL, &e.k));
-  launcher expr = {expr_launch_one, expr_sync, &e};
+  BENCH_CHECK(gpuk_elementwise_create(dev, "float *x", "x[i] += 1.0f", "bench_touch", NULL, &c.expr));
+  launcher ours = {gpuk_launch_one, gpuk_sync, &c};
+  launcher expr = {expr_launch_one, gpuk_sync, &c};
 
   launcher raw = {NULL, NULL, NULL};
   const char *raw_name = NULL;
@@ -271,7 +266,7 @@ int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o) {
             launches);
     rc = 1;
   }
-  gpuk_elementwise_destroy(e.k);
+  gpuk_elementwise_destroy(c.expr);
   gpuk_buffer_destroy(b);
   gpuk_kernel_destroy(c.k);
   gpuk_program_destroy(p);

@@ -9,6 +9,18 @@
 
 class Threads : public DeviceTest {};
 
+// Runs work(t) for t in [0, threads) on that many threads at once, then
+// expects every thread's error text to be empty and no failure counted.
+template <typename Work>
+static void RunOnThreads(int threads, Work work, const std::vector<std::string> &errors,
+                         const std::atomic<int> &failures) {
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; t++) running.emplace_back(work, t);
+  for (auto &th : running) th.join();
+  for (const std::string &e : errors) EXPECT_EQ(e, "");
+  EXPECT_EQ(failures.load(), 0);
+}
+
 static const char *kAddOne =
     "__kernel void add_one(__global float *x, ulong n) {"
     "  size_t i = get_global_id(0); if (i < n) x[i] += 1.0f; }";
@@ -78,11 +90,7 @@ TEST_P(Threads, IndependentStreamsFromManyThreads) {
     gpuk_event_destroy(done);
     gpuk_stream_destroy(s);
   };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; t++) threads.emplace_back(work, t);
-  for (auto &th : threads) th.join();
-  for (const std::string &e : errors) EXPECT_EQ(e, "");
-  EXPECT_EQ(failures.load(), 0);
+  RunOnThreads(kThreads, work, errors, failures);
   GPUK_EXPECT_OK(gpuk_kernel_destroy(shared_kernel));
   GPUK_EXPECT_OK(gpuk_program_destroy(program));
 }
@@ -140,11 +148,7 @@ TEST_P(Threads, ExpressionKernelsFromManyThreads) {
     gpuk_reduction_destroy(sum);
     gpuk_stream_destroy(s);
   };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; t++) threads.emplace_back(work, t);
-  for (auto &th : threads) th.join();
-  for (const std::string &e : errors) EXPECT_EQ(e, "");
-  EXPECT_EQ(failures.load(), 0);
+  RunOnThreads(kThreads, work, errors, failures);
 }
 
 TEST(ThreadsDiscovery, ConcurrentFirstUseSeesOneRegistry) {
