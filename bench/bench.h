@@ -14,6 +14,7 @@ typedef struct bench_options {
   const char *blocks; /* matmul: comma-separated block shapes, or NULL */
   int tune;           /* matmul: search block shapes first and save the winner */
   unsigned tune_max;  /* matmul --tune: shapes tried at most (0: all) */
+  gpuk_dtype dtype;   /* --dtype: element type of matmul, elementwise and reduce */
 } bench_options;
 
 typedef struct bench_stats {
@@ -41,6 +42,10 @@ typedef struct bench_row {
   double speedup;       /* over the CPU device in the same run, < 0 if n/a */
   const char *block;    /* block shape, NULL if n/a */
   const char *block_origin; /* "given" (--block), "tuned", "device table", ...; NULL if n/a */
+  const char *dtype;    /* "f32", "f64"; NULL if n/a */
+  double xfer_median_ms; /* the same op with its inputs uploaded and its output read back
+                            inside the timed region, < 0 if n/a */
+  double pct_of_peak;   /* GFLOP/s as % of the device's reported peak, < 0 if n/a */
 } bench_row;
 
 /* A row with every optional figure marked "not applicable" and verified = 1. */
@@ -50,12 +55,16 @@ void bench_print_header(const bench_options *o);
 void bench_print_row(const bench_options *o, const bench_row *r);
 void bench_print_footer(const bench_options *o);
 
+/* "f32" or "f64". */
+const char *bench_dtype_name(gpuk_dtype dtype);
+
 /* Host monotonic time in milliseconds. */
 double bench_now_ms(void);
 
 /* Each op returns 0 on success, 1 on a verification failure, 2+ on an error. */
 int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double *d2d_gbps);
-int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, const char *which,
+/* reduce 0: the element-wise rows (triad, axpy), 1: the reduction rows (dot, sum). */
+int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, int reduce,
                  double d2d_gbps);
 int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o);
 /* cpu_ms: the CPU device's median for the same size (< 0: unknown); the

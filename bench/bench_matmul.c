@@ -1,7 +1,10 @@
-/* gpuk-bench matmul: square SGEMM on a device (optionally over several block
- * shapes), GFLOP/s, speedup over the CPU device, the vendor yardstick on the
- * same device, and a float64 check of sampled elements of every result. */
+/* gpuk-bench matmul: square GEMM (float or double) on a device, optionally over
+ * several block shapes: kernel time and time with the transfers of A, B and C,
+ * GFLOP/s and % of the device's peak, speedup over the CPU device, the vendor
+ * yardstick on the same device, and a float64 check of sampled elements of
+ * every result. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +16,28 @@
 enum { CHECK_SAMPLES = 256 };
 
 typedef struct matmul_ctx {
+  gpuk_dtype dtype;
   gpuk_buffer *a, *b, *c;
-  size_t n;
+  size_t n, bytes;             /* bytes of one matrix */
+  const void *host_a, *host_b; /* the inputs in dtype, for the transfer-inclusive runs */
+  void *host_c;
   const gpuk_gemm_config *config;
 } matmul_ctx;
 
 static gpuk_status do_gemm(gpuk_stream *s, void *p) {
   matmul_ctx *m = p;
-  return gpuk_gemm(s, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, m->n, m->n, m->n, 1.0, m->a, 0,
-                   m->n, m->b, 0, m->n, 0.0, m->c, 0, m->n, m->config);
+  return gpuk_gemm(s, m->dtype, GPUK_NO_TRANS, GPUK_NO_TRANS, m->n, m->n, m->n, 1.0, m->a, 0, m->n,
+                   m->b, 0, m->n, 0.0, m->c, 0, m->n, m->config);
+}
+
+/* What a user without resident data pays: upload A and B, multiply, read C. */
+static gpuk_status do_gemm_with_transfers(gpuk_stream *s, void *p) {
+  matmul_ctx *m = p;
+  gpuk_status st = gpuk_buffer_write(s, m->a, 0, m->bytes, m->host_a);
+  if (st == GPUK_SUCCESS) st = gpuk_buffer_write(s, m->b, 0, m->bytes, m->host_b);
+  if (st == GPUK_SUCCESS) st = do_gemm(s, p);
+  if (st == GPUK_SUCCESS) st = gpuk_buffer_read(s, m->c, 0, m->bytes, m->host_c);
+  return st;
 }
 
 /* gpuk_gemm_tune's progress callback: one line per shape on stderr. */
@@ -43,21 +59,28 @@ static void tune_progress(void *user, unsigned index, unsigned total, const gpuk
 static int tune(gpuk_device *dev, const char *sel, const bench_options *o) {
   gpuk_gemm_tune_options to = {o->n, o->tune_max, 3, o->quiet ? NULL : tune_progress, (void *)sel};
   gpuk_gemm_tune_result r;
-  BENCH_CHECK(gpuk_gemm_tune(dev, GPUK_FLOAT32, &to, &r));
-  BENCH_CHECK(gpuk_gemm_tuning_save(dev, GPUK_FLOAT32, &r.best, r.best_gflops, o->n));
+  BENCH_CHECK(gpuk_gemm_tune(dev, o->dtype, &to, &r));
+  BENCH_CHECK(gpuk_gemm_tuning_save(dev, o->dtype, &r.best, r.best_gflops, o->n));
   char best[32], base[32], path[4200];
   gpuk_gemm_config_format(&r.best, best, sizeof best);
   gpuk_gemm_config_format(&r.baseline, base, sizeof base);
   BENCH_CHECK(gpuk_gemm_tuning_path(path, sizeof path));
   fprintf(stderr,
-          "gpuk-bench: tuned %s at n=%zu: %s %.1f GFLOP/s (was %s %.1f); %u shapes tried, %u "
-          "rejected; saved to %s\n",
-          sel, o->n, best, r.best_gflops, base, r.baseline_gflops, r.tried, r.rejected, path);
+          "gpuk-bench: tuned %s (%s) at n=%zu: %s %.1f GFLOP/s (was %s %.1f); %u shapes tried, "
+          "%u rejected; saved to %s\n",
+          sel, bench_dtype_name(o->dtype), o->n, best, r.best_gflops, base, r.baseline_gflops, r.tried, r.rejected, path);
   return 0;
 }
 
-/* Largest relative error of CHECK_SAMPLES elements against float64 dot products. */
-static double sampled_error(const float *a, const float *b, const float *c, size_t n) {
+/* Element i of a host array of dtype, as double. */
+static double element(gpuk_dtype dtype, const void *v, size_t i) {
+  return dtype == GPUK_FLOAT64 ? ((const double *)v)[i] : ((const float *)v)[i];
+}
+
+/* Largest relative error of CHECK_SAMPLES elements of c (of dtype) against
+ * float64 dot products of a and b. */
+static double sampled_error(const double *a, const double *b, gpuk_dtype dtype, const void *c,
+                            size_t n) {
   unsigned seed = 7;
   double worst = 0;
   for (int s = 0; s < CHECK_SAMPLES; s++) {
@@ -67,40 +90,60 @@ static double sampled_error(const float *a, const float *b, const float *c, size
     size_t j = (seed >> 8) % n;
     double ref = 0, mag = 0;
     for (size_t p = 0; p < n; p++) {
-      ref += (double)a[i * n + p] * b[p * n + j];
-      mag += fabs((double)a[i * n + p] * b[p * n + j]);
+      ref += a[i * n + p] * b[p * n + j];
+      mag += fabs(a[i * n + p] * b[p * n + j]);
     }
-    double e = fabs(c[i * n + j] - ref) / (mag > 0 ? mag : 1);
+    double e = fabs(element(dtype, c, i * n + j) - ref) / (mag > 0 ? mag : 1);
     if (!(e <= worst)) worst = e; /* NaN is the worst error */
   }
   return worst;
+}
+
+/* Random inputs in [-1, 1) with every bit of dtype's mantissa used: as double
+ * in ref, as dtype in typed, the same value. */
+static void random_matrix(double *ref, void *typed, gpuk_dtype dtype, size_t elems,
+                          uint64_t seed) {
+  for (size_t i = 0; i < elems; i++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    double v = (double)(seed >> 11) * 0x1p-52 - 1.0;
+    if (dtype == GPUK_FLOAT64) {
+      ((double *)typed)[i] = ref[i] = v;
+    } else {
+      ((float *)typed)[i] = (float)v;
+      ref[i] = (float)v;
+    }
+  }
 }
 
 int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, double cpu_ms,
                  double *median_ms) {
   gpuk_device_info info;
   BENCH_CHECK(gpuk_device_get_info(dev, &info));
-  const size_t n = o->n, elems = n * n;
-  float *ha = malloc(elems * sizeof *ha), *hb = malloc(elems * sizeof *hb);
-  float *hc = malloc(elems * sizeof *hc);
-  if (!ha || !hb || !hc) return 2;
-  unsigned seed = 12345;
-  for (size_t i = 0; i < 2 * elems; i++) {
-    seed = seed * 1664525u + 1013904223u;
-    (i < elems ? ha : hb)[i % elems] = (float)((seed >> 9) & 0xffff) / 32768.0f - 1.0f;
+  const gpuk_dtype dtype = o->dtype;
+  const size_t n = o->n, elems = n * n, es = gpuk_dtype_size(dtype), bytes = elems * es;
+  double *ha = malloc(elems * sizeof *ha), *hb = malloc(elems * sizeof *hb);
+  void *ta = malloc(bytes), *tb = malloc(bytes), *tc = malloc(bytes);
+  if (!ha || !hb || !ta || !tb || !tc) {
+    fprintf(stderr, "gpuk-bench: out of host memory for n=%zu\n", n);
+    return 2;
   }
-  matmul_ctx ctx = {NULL, NULL, NULL, n, NULL};
+  random_matrix(ha, ta, dtype, elems, 12345);
+  random_matrix(hb, tb, dtype, elems, 54321);
+  matmul_ctx ctx = {dtype, NULL, NULL, NULL, n, bytes, ta, tb, tc, NULL};
   gpuk_stream *s;
   BENCH_CHECK(gpuk_stream_create(dev, &s));
-  BENCH_CHECK(gpuk_buffer_create(dev, elems * 4, GPUK_MEM_READ_ONLY, &ctx.a));
-  BENCH_CHECK(gpuk_buffer_create(dev, elems * 4, GPUK_MEM_READ_ONLY, &ctx.b));
-  BENCH_CHECK(gpuk_buffer_create(dev, elems * 4, GPUK_MEM_READ_WRITE, &ctx.c));
-  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, elems * 4, ha));
-  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, elems * 4, hb));
+  BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_ONLY, &ctx.a));
+  BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_ONLY, &ctx.b));
+  BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.c));
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ta));
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, tb));
+  const double peak = dtype == GPUK_FLOAT64 ? info.peak_gflops_f64 : info.peak_gflops_f32;
+  bench_options warm = *o; /* the transfer-inclusive runs follow warm kernel runs */
+  warm.warmup = o->warmup ? 1 : 0;
 
   bench_stats yard;
   const char *yard_name = NULL;
-  yardstick_sgemm(&info, n, ha, hb, o, &yard, &yard_name);
+  yardstick_gemm(&info, dtype, n, ta, tb, o, &yard, &yard_name);
 
   if (o->tune && info.backend != GPUK_BACKEND_CPU) {
     int rc = tune(dev, sel, o);
@@ -126,25 +169,37 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
       }
       ctx.config = &config;
     } else {
-      BENCH_CHECK(gpuk_gemm_choose_config(dev, GPUK_FLOAT32, &config, &origin));
+      BENCH_CHECK(gpuk_gemm_choose_config(dev, dtype, &config, &origin));
       ctx.config = NULL;
     }
     if (info.backend != GPUK_BACKEND_CPU) gpuk_gemm_config_format(&config, label, sizeof label);
-    float poison = NAN;
-    BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.c, 0, elems * 4, &poison, 4));
     if (info.backend == GPUK_BACKEND_CPU && n >= 2048 && isatty(2) && !o->quiet)
-      fprintf(stderr, "gpuk-bench: matmul n=%zu on the CPU device takes a while (%d runs)...\n", n,
-              o->warmup + o->repeat);
+      fprintf(stderr, "gpuk-bench: matmul n=%zu on the CPU device takes a while (%d runs)...\n",
+              n, o->warmup + 2 * o->repeat + 2);
     bench_row r = bench_row_new("matmul", sel, info.name, n);
+    r.dtype = bench_dtype_name(dtype);
     r.block = label;
     if (info.backend != GPUK_BACKEND_CPU)
       r.block_origin = tok ? "given" : gpuk_gemm_config_origin_name(origin);
     int rc = bench_time(dev, s, o, do_gemm, &ctx, &r.t);
+    bench_stats with_transfers;
+    if (!rc) rc = bench_time(dev, s, &warm, do_gemm_with_transfers, &ctx, &with_transfers);
     if (rc) return rc;
-    BENCH_CHECK(gpuk_buffer_read(NULL, ctx.c, 0, elems * 4, hc));
-    r.max_error = sampled_error(ha, hb, hc, n);
-    r.verified = r.max_error < 1e-5;
+    r.xfer_median_ms = with_transfers.median_ms;
+    /* The checked result comes from a run of its own into a poisoned C. */
+    const double poison = NAN;
+    const float poison_f = NAN;
+    BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.c, 0, bytes,
+                                 dtype == GPUK_FLOAT64 ? (const void *)&poison : (const void *)&poison_f,
+                                 es));
+    memset(tc, 0xff, bytes);
+    BENCH_CHECK(do_gemm(s, &ctx));
+    BENCH_CHECK(gpuk_buffer_read(s, ctx.c, 0, bytes, tc));
+    BENCH_CHECK(gpuk_stream_synchronize(s));
+    r.max_error = sampled_error(ha, hb, dtype, tc, n);
+    r.verified = r.max_error < (dtype == GPUK_FLOAT64 ? 1e-12 : 1e-5);
     r.gflops = 2.0 * (double)n * n * n / (r.t.median_ms * 1e6);
+    if (peak > 0) r.pct_of_peak = 100.0 * r.gflops / peak;
     if (cpu_ms > 0) r.speedup = cpu_ms / r.t.median_ms;
     if (yard_name) {
       r.yardstick = yard_name;
@@ -156,7 +211,9 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
   }
   free(ha);
   free(hb);
-  free(hc);
+  free(ta);
+  free(tb);
+  free(tc);
   gpuk_buffer_destroy(ctx.a);
   gpuk_buffer_destroy(ctx.b);
   gpuk_buffer_destroy(ctx.c);

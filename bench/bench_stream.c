@@ -1,108 +1,255 @@
-/* gpuk-bench elementwise (triad) and reduce (dot): bandwidth of the built-in
- * vector ops ("triad", "dot") and of the same operations generated from
- * expressions ("triad-expr", "dot-expr") against the same device's D2D copy
- * bandwidth, checked against a float64 host reference. */
+/* gpuk-bench elementwise (triad, axpy) and reduce (dot, sum): bandwidth of
+ * the library's vector ops and of the same operations generated from
+ * expressions ("-expr" rows) against the same device's D2D copy bandwidth,
+ * kernel only and with the transfers of inputs and output, checked against a
+ * float64 host reference. With --dtype f64 only the generated forms run (the
+ * library's vector ops are float). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "timing.h"
 
+typedef enum stream_kind { TRIAD, AXPY, DOT, SUM } stream_kind;
+
+/* One row: triad a = b + s*c; axpy a = s*b + a; dot sum(a*b); sum sum(a). */
+typedef struct stream_op {
+  const char *name;
+  stream_kind kind;
+  int generated;  /* 1: an expression kernel built here; 0: the library's gpuk_vec_* op */
+} stream_op;
+
+static const double SCALAR = 0.4;
+
 typedef struct stream_ctx {
+  stream_op op;
+  gpuk_dtype dtype;
+  size_t n, bytes;             /* elements and bytes of one vector */
   gpuk_buffer *a, *b, *c;
-  size_t n;
-  double dot;
-  int which;                    /* 0 triad, 1 dot */
-  gpuk_elementwise *triad_expr; /* the generated forms, when asked for */
-  gpuk_reduction *dot_expr;
+  const void *host_a, *host_b, *host_c; /* inputs in dtype, for the transfer-inclusive runs */
+  void *host_out;                       /* triad and axpy: a read back */
+  gpuk_elementwise *elementwise;        /* the generated forms */
+  gpuk_reduction *reduction;
+  double result;                        /* dot and sum */
 } stream_ctx;
 
-static gpuk_status do_op(gpuk_stream *s, void *p) {
-  stream_ctx *c = p;
-  if (c->triad_expr) {
-    gpuk_arg args[] = {gpuk_arg_buffer(c->a), gpuk_arg_buffer(c->b), gpuk_arg_buffer(c->c),
-                       gpuk_arg_f32(0.4f)};
-    return gpuk_elementwise_run(s, c->triad_expr, 0, c->n, 4, args);
-  }
-  if (c->dot_expr) {
-    gpuk_arg args[] = {gpuk_arg_buffer(c->a), gpuk_arg_buffer(c->b)};
-    float dot = 0;
-    gpuk_status st = gpuk_reduction_run(s, c->dot_expr, 0, c->n, 2, args, &dot);
-    c->dot = dot;
+static int reads_a(stream_kind k) { return k != TRIAD; }
+static int is_reduction(stream_kind k) { return k == DOT || k == SUM; }
+/* Vectors read or written once each per run. */
+static int vectors_moved(stream_kind k) { return k == SUM ? 1 : k == DOT ? 2 : 3; }
+
+static gpuk_arg scalar_arg(gpuk_dtype dtype) {
+  return dtype == GPUK_FLOAT64 ? gpuk_arg_f64(SCALAR) : gpuk_arg_f32((float)SCALAR);
+}
+
+static gpuk_status run_generated(gpuk_stream *s, stream_ctx *c) {
+  gpuk_arg args[] = {gpuk_arg_buffer(c->a), gpuk_arg_buffer(c->b), gpuk_arg_buffer(c->c),
+                     scalar_arg(c->dtype)};
+  switch (c->op.kind) {
+  case TRIAD:
+    return gpuk_elementwise_run(s, c->elementwise, 0, c->n, 4, args);
+  case AXPY:
+    args[2] = args[3];
+    return gpuk_elementwise_run(s, c->elementwise, 0, c->n, 3, args);
+  default: {
+    double d = NAN;
+    float f = NAN;
+    gpuk_status st = gpuk_reduction_run(s, c->reduction, 0, c->n, c->op.kind == DOT ? 2 : 1, args,
+                                        c->dtype == GPUK_FLOAT64 ? (void *)&d : (void *)&f);
+    c->result = c->dtype == GPUK_FLOAT64 ? d : f;
     return st;
   }
-  if (c->which == 0) return gpuk_vec_triad_f32(s, c->b, c->c, c->a, 0.4f, c->n);
-  return gpuk_vec_dot_f32(s, c->a, c->b, c->n, &c->dot);
-}
-
-static void random_floats(float *v, size_t n, unsigned seed) {
-  for (size_t i = 0; i < n; i++) {
-    seed = seed * 1664525u + 1013904223u;
-    v[i] = (float)((seed >> 8) & 0xffff) / 65536.0f - 0.5f;
   }
 }
 
-int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, const char *which,
-                 double d2d_gbps) {
-  gpuk_device_info info;
-  BENCH_CHECK(gpuk_device_get_info(dev, &info));
-  const size_t n = o->n, bytes = n * sizeof(float);
-  float *ha = malloc(bytes), *hb = malloc(bytes), *hc = malloc(bytes);
-  if (!ha || !hb || !hc) return 2;
-  random_floats(ha, n, 1);
-  random_floats(hb, n, 2);
-  random_floats(hc, n, 3);
+static gpuk_status run_op(gpuk_stream *s, void *p) {
+  stream_ctx *c = p;
+  if (c->op.generated) return run_generated(s, c);
+  switch (c->op.kind) {
+  case TRIAD:
+    return gpuk_vec_triad_f32(s, c->b, c->c, c->a, (float)SCALAR, c->n);
+  case AXPY:
+    return gpuk_vec_axpy_f32(s, c->b, c->a, (float)SCALAR, c->n);
+  case DOT:
+    return gpuk_vec_dot_f32(s, c->a, c->b, c->n, &c->result);
+  default:
+    return gpuk_vec_sum_f32(s, c->a, c->n, &c->result);
+  }
+}
+
+/* Uploads the op's inputs, runs it and reads its output back. */
+static gpuk_status run_op_with_transfers(gpuk_stream *s, void *p) {
+  stream_ctx *c = p;
+  gpuk_status st = GPUK_SUCCESS;
+  if (reads_a(c->op.kind)) st = gpuk_buffer_write(s, c->a, 0, c->bytes, c->host_a);
+  if (st == GPUK_SUCCESS && c->op.kind != SUM) st = gpuk_buffer_write(s, c->b, 0, c->bytes, c->host_b);
+  if (st == GPUK_SUCCESS && c->op.kind == TRIAD)
+    st = gpuk_buffer_write(s, c->c, 0, c->bytes, c->host_c);
+  if (st == GPUK_SUCCESS) st = run_op(s, p);
+  if (st == GPUK_SUCCESS && !is_reduction(c->op.kind))
+    st = gpuk_buffer_read(s, c->a, 0, c->bytes, c->host_out);
+  return st;
+}
+
+/* Builds the generated form of the op for dtype. */
+static gpuk_status create_generated(gpuk_device *dev, stream_ctx *c) {
+  const int f64 = c->dtype == GPUK_FLOAT64;
+  const gpuk_dtype t = c->dtype;
+  switch (c->op.kind) {
+  case TRIAD:
+    return gpuk_elementwise_create(
+        dev, f64 ? "double *a, const double *b, const double *c, double s"
+                 : "float *a, const float *b, const float *c, float s",
+        "a[i] = b[i] + s * c[i]", "triad", NULL, &c->elementwise);
+  case AXPY:
+    return gpuk_elementwise_create(
+        dev, f64 ? "double *a, const double *b, double s" : "float *a, const float *b, float s",
+        "a[i] = s * b[i] + a[i]", "axpy", NULL, &c->elementwise);
+  case DOT:
+    return gpuk_reduction_create(dev, t, "0", "a + b", "x[i] * y[i]",
+                                 f64 ? "const double *x, const double *y"
+                                     : "const float *x, const float *y",
+                                 "dot", NULL, &c->reduction);
+  default:
+    return gpuk_reduction_create(dev, t, "0", "a + b", "x[i]",
+                                 f64 ? "const double *x" : "const float *x", "sum", NULL,
+                                 &c->reduction);
+  }
+}
+
+/* Random values in [-0.5, 0.5) with every bit of dtype's mantissa used (a
+ * kernel that rounds doubles to float fails the check): as double in ref, as
+ * dtype in typed, the same value. */
+static void random_vector(double *ref, void *typed, gpuk_dtype dtype, size_t n, uint64_t seed) {
+  for (size_t i = 0; i < n; i++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    double v = (double)(seed >> 11) * 0x1p-53 - 0.5;
+    if (dtype == GPUK_FLOAT64) {
+      ((double *)typed)[i] = ref[i] = v;
+    } else {
+      ((float *)typed)[i] = (float)v;
+      ref[i] = (float)v;
+    }
+  }
+}
+
+/* Largest error of the verification run against float64: absolute per element
+ * for triad and axpy (values below 1), relative to the sum of magnitudes for
+ * the reductions. NaN counts as the worst error. */
+static double max_error(const stream_ctx *c, const double *a, const double *b, const double *cc) {
+  double worst = 0;
+  if (is_reduction(c->op.kind)) {
+    double ref = 0, mag = 0;
+    for (size_t i = 0; i < c->n; i++) {
+      double term = c->op.kind == DOT ? a[i] * b[i] : a[i];
+      ref += term;
+      mag += fabs(term);
+    }
+    worst = fabs(c->result - ref) / (mag > 0 ? mag : 1);
+    return worst == worst ? worst : INFINITY;
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    double got = c->dtype == GPUK_FLOAT64 ? ((const double *)c->host_out)[i]
+                                          : ((const float *)c->host_out)[i];
+    double ref = c->op.kind == TRIAD ? b[i] + SCALAR * cc[i] : SCALAR * b[i] + a[i];
+    double e = fabs(got - ref);
+    if (!(e <= worst)) worst = e;
+  }
+  return worst;
+}
+
+static int bench_one(gpuk_device *dev, const gpuk_device_info *info, const char *sel,
+                     const bench_options *o, stream_op op, double d2d_gbps) {
+  const gpuk_dtype dtype = o->dtype;
+  const size_t n = o->n, bytes = n * gpuk_dtype_size(dtype);
+  double *ra = malloc(n * sizeof *ra), *rb = malloc(n * sizeof *rb), *rc = malloc(n * sizeof *rc);
+  void *ta = malloc(bytes), *tb = malloc(bytes), *tc = malloc(bytes), *out = malloc(bytes);
+  if (!ra || !rb || !rc || !ta || !tb || !tc || !out) {
+    fprintf(stderr, "gpuk-bench: out of host memory for n=%zu\n", n);
+    return 2;
+  }
+  random_vector(ra, ta, dtype, n, 1);
+  random_vector(rb, tb, dtype, n, 2);
+  random_vector(rc, tc, dtype, n, 3);
+  stream_ctx ctx = {op, dtype, n, bytes, NULL, NULL, NULL, ta, tb, tc, out, NULL, NULL, 0.0};
+  if (op.generated) BENCH_CHECK(create_generated(dev, &ctx));
   gpuk_stream *s;
-  stream_ctx ctx = {NULL, NULL, NULL, n, 0.0, strncmp(which, "dot", 3) == 0, NULL, NULL};
-  if (!strcmp(which, "triad-expr"))
-    BENCH_CHECK(gpuk_elementwise_create(dev, "float *a, const float *b, const float *c, float s",
-                                        "a[i] = b[i] + s * c[i]", "triad", NULL, &ctx.triad_expr));
-  if (!strcmp(which, "dot-expr"))
-    BENCH_CHECK(gpuk_reduction_create(dev, GPUK_FLOAT32, "0", "a + b", "x[i] * y[i]",
-                                      "const float *x, const float *y", "dot", NULL, &ctx.dot_expr));
   BENCH_CHECK(gpuk_stream_create(dev, &s));
   BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.a));
   BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.b));
   BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.c));
-  float poison = -12345.0f;
-  BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.a, 0, bytes, &poison, 4));
-  if (ctx.which) BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ha));
-  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, hb));
-  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.c, 0, bytes, hc));
-  bench_row r = bench_row_new(which, sel, info.name, n);
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ta));
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, tb));
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.c, 0, bytes, tc));
+
+  bench_row r = bench_row_new(op.name, sel, info->name, n);
+  r.dtype = bench_dtype_name(dtype);
   if (d2d_gbps > 0) r.yardstick = "d2d copy";
-  int rc = bench_time(dev, s, o, do_op, &ctx, &r.t);
-  if (rc) return rc;
-  double max_err = 0;
-  if (ctx.which) {
-    double ref = 0, mag = 0;
-    for (size_t i = 0; i < n; i++) {
-      ref += (double)ha[i] * hb[i];
-      mag += fabs((double)ha[i] * hb[i]);
-    }
-    max_err = fabs(ctx.dot - ref) / (mag > 0 ? mag : 1);
-    r.verified = max_err < 1e-5;
-  } else {
-    BENCH_CHECK(gpuk_buffer_read(NULL, ctx.a, 0, bytes, ha));
-    for (size_t i = 0; i < n; i++) {
-      double e = fabs((double)ha[i] - ((double)hb[i] + 0.4 * (double)hc[i]));
-      if (!(e <= max_err)) max_err = e; /* NaN counts as the worst error */
-    }
-    r.verified = max_err < 1e-5;
-  }
-  r.max_error = max_err;
-  r.gbps = (double)bytes * (ctx.which ? 2.0 : 3.0) / (r.t.median_ms * 1e6);
+  bench_options warm = *o; /* the transfer-inclusive runs follow warm kernel runs */
+  warm.warmup = o->warmup ? 1 : 0;
+  bench_stats with_transfers;
+  int rc_time = bench_time(dev, s, o, run_op, &ctx, &r.t);
+  if (!rc_time) rc_time = bench_time(dev, s, &warm, run_op_with_transfers, &ctx, &with_transfers);
+  if (rc_time) return rc_time;
+  r.xfer_median_ms = with_transfers.median_ms;
+
+  /* The checked result comes from a run of its own: the device output and the
+   * host copy poisoned, the inputs uploaded again (axpy updates a in place). */
+  const double poison = NAN;
+  const float poison_f = NAN;
+  BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.a, 0, bytes,
+                               dtype == GPUK_FLOAT64 ? (const void *)&poison : (const void *)&poison_f,
+                               gpuk_dtype_size(dtype)));
+  memset(out, 0xff, bytes);
+  ctx.result = NAN;
+  BENCH_CHECK(run_op_with_transfers(s, &ctx));
+  BENCH_CHECK(gpuk_stream_synchronize(s));
+  r.max_error = max_error(&ctx, ra, rb, rc);
+  r.verified = r.max_error < (dtype == GPUK_FLOAT64 ? 1e-12 : 1e-5);
+  r.gbps = (double)bytes * vectors_moved(op.kind) / (r.t.median_ms * 1e6);
   if (d2d_gbps > 0) r.pct_of_copy = r.pct_of_yardstick = 100.0 * r.gbps / d2d_gbps;
   bench_print_row(o, &r);
-  free(ha);
-  free(hb);
-  free(hc);
+
+  free(ra);
+  free(rb);
+  free(rc);
+  free(ta);
+  free(tb);
+  free(tc);
+  free(out);
   gpuk_buffer_destroy(ctx.a);
   gpuk_buffer_destroy(ctx.b);
   gpuk_buffer_destroy(ctx.c);
   gpuk_stream_destroy(s);
-  gpuk_elementwise_destroy(ctx.triad_expr);
-  gpuk_reduction_destroy(ctx.dot_expr);
+  gpuk_elementwise_destroy(ctx.elementwise);
+  gpuk_reduction_destroy(ctx.reduction);
   return r.verified ? 0 : 1;
+}
+
+int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, int reduce,
+                 double d2d_gbps) {
+  static const stream_op elementwise_f32[] = {
+      {"triad", TRIAD, 0}, {"triad-expr", TRIAD, 1}, {"axpy", AXPY, 0}};
+  static const stream_op reduce_f32[] = {{"dot", DOT, 0}, {"dot-expr", DOT, 1}, {"sum", SUM, 0}};
+  static const stream_op elementwise_f64[] = {{"triad-expr", TRIAD, 1}, {"axpy-expr", AXPY, 1}};
+  static const stream_op reduce_f64[] = {{"dot-expr", DOT, 1}, {"sum-expr", SUM, 1}};
+  const stream_op *const lists[2][2] = {{elementwise_f32, elementwise_f64}, {reduce_f32, reduce_f64}};
+#define COUNT(list) (int)(sizeof list / sizeof list[0])
+  const int counts[2][2] = {{COUNT(elementwise_f32), COUNT(elementwise_f64)},
+                            {COUNT(reduce_f32), COUNT(reduce_f64)}};
+#undef COUNT
+  const int f64 = o->dtype == GPUK_FLOAT64;
+  const stream_op *ops = lists[!!reduce][f64];
+  const int count = counts[!!reduce][f64];
+  gpuk_device_info info;
+  BENCH_CHECK(gpuk_device_get_info(dev, &info));
+  int failed = 0;
+  for (int i = 0; i < count; i++) {
+    int rc = bench_one(dev, &info, sel, o, ops[i], d2d_gbps);
+    if (rc > 1) return rc;
+    failed |= rc;
+  }
+  return failed;
 }

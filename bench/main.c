@@ -13,11 +13,12 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: gpuk-bench <op> [options]\n"
           "ops:\n"
-          "  matmul        square SGEMM (--n is the matrix size, default 1024) vs the CPU device\n"
+          "  matmul        square GEMM (--n is the matrix size, default 1024) vs the CPU device\n"
           "                and the vendor library (cuBLAS, CLBlast or OpenBLAS on the same device)\n"
           "  copy          host<->device (pageable and pinned) and device-to-device bandwidth\n"
-          "  elementwise   triad a = b + s*c, against the device's D2D copy bandwidth\n"
-          "  reduce        dot product, against the device's D2D copy bandwidth\n"
+          "  elementwise   triad a = b + s*c and axpy y = s*x + y, against the device's D2D\n"
+          "                copy bandwidth\n"
+          "  reduce        dot product and sum, against the device's D2D copy bandwidth\n"
           "  launch        empty-kernel latency, async and synchronous\n"
           "  all           every op above but matmul\n"
           "options:\n"
@@ -30,6 +31,8 @@ static void usage(FILE *f) {
           "                fastest verified one for later runs (gpuk_gemm_tuning_path), then\n"
           "                benchmark it\n"
           "  --tune-max K  with --tune: try the current default plus an even sample, K in all\n"
+          "  --dtype T     f32 (default) or f64: element type of matmul, elementwise and reduce\n"
+          "                (f64 runs the generated kernels; devices without doubles are skipped)\n"
           "  --repeat R    timed runs, median reported (default 20)\n"
           "  --warmup W    untimed runs first (default 3)\n"
           "  --csv | --json  machine-readable output\n"
@@ -42,6 +45,19 @@ static int parse_count(const char *s, size_t *out) {
   if (!*s || *end || v == 0) return 0;
   *out = (size_t)v;
   return 1;
+}
+
+/* "f32"/"float"/"float32" or "f64"/"double"/"float64". */
+static int parse_dtype(const char *s, gpuk_dtype *out) {
+  if (!strcmp(s, "f32") || !strcmp(s, "float") || !strcmp(s, "float32")) {
+    *out = GPUK_FLOAT32;
+    return 1;
+  }
+  if (!strcmp(s, "f64") || !strcmp(s, "double") || !strcmp(s, "float64")) {
+    *out = GPUK_FLOAT64;
+    return 1;
+  }
+  return 0;
 }
 
 #define MAX_SIZES 64
@@ -79,12 +95,20 @@ static int run_device(const char *sel, const char *op, const bench_options *o, d
   gpuk_device_info info;
   gpuk_device_get_info(dev, &info);
   int matmul = !strcmp(op, "matmul");
-  size_t needed = 3 * o->n * (matmul ? o->n : 1) * sizeof(float);
+  size_t needed = 3 * o->n * (matmul ? o->n : 1) * gpuk_dtype_size(o->dtype);
   int rc = 0;
   if (strcmp(op, "launch") != 0 && needed > info.global_mem_bytes) {
     fprintf(stderr, "gpuk-bench: --n %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
             info.selector, (unsigned long long)info.global_mem_bytes);
     rc = 2;
+  }
+  if (!rc && o->dtype == GPUK_FLOAT64 && !info.supports_double && strcmp(op, "launch") != 0 &&
+      strcmp(op, "copy") != 0) {
+    if (!o->quiet)
+      fprintf(stderr, "gpuk-bench: %s (%s) has no double precision; skipped for --dtype f64\n",
+              info.selector, info.name);
+    gpuk_device_close(dev);
+    return 0;
   }
   if (!rc && matmul) {
     double ms = -1;
@@ -97,14 +121,8 @@ static int run_device(const char *sel, const char *op, const bench_options *o, d
     bench_options quiet_copy = *o;
     rc |= bench_copy(dev, info.selector, &quiet_copy, &d2d);
   }
-  if (!rc && (all || !strcmp(op, "elementwise"))) {
-    rc |= bench_stream(dev, info.selector, o, "triad", d2d);
-    rc |= bench_stream(dev, info.selector, o, "triad-expr", d2d);
-  }
-  if (!rc && (all || !strcmp(op, "reduce"))) {
-    rc |= bench_stream(dev, info.selector, o, "dot", d2d);
-    rc |= bench_stream(dev, info.selector, o, "dot-expr", d2d);
-  }
+  if (!rc && (all || !strcmp(op, "elementwise"))) rc |= bench_stream(dev, info.selector, o, 0, d2d);
+  if (!rc && (all || !strcmp(op, "reduce"))) rc |= bench_stream(dev, info.selector, o, 1, d2d);
   if (!rc && (all || !strcmp(op, "launch"))) rc |= bench_launch(dev, info.selector, o);
   gpuk_device_close(dev);
   return rc;
@@ -124,7 +142,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL, 0, 0};
+  bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL, 0, 0, GPUK_FLOAT32};
   const char *devices[MAX_DEVICES];
   int ndev = 0;
   size_t sizes[MAX_SIZES];
@@ -143,6 +161,8 @@ int main(int argc, char **argv) {
       i++;
     } else if (!strcmp(a, "--block") && v) {
       o.blocks = v;
+      i++;
+    } else if (!strcmp(a, "--dtype") && v && parse_dtype(v, &o.dtype)) {
       i++;
     } else if (!strcmp(a, "--tune")) {
       o.tune = 1;

@@ -18,6 +18,7 @@ awk -F, -v dir="$tmp" '
     rate = $(col["gflops"]) > 0 ? $(col["gflops"]) : $(col["gbps"])
     if (rate <= 0) next
     series = $(col["op"]) " " $(col["device"]) ($(col["block"]) != "" ? " " $(col["block"]) : "")
+    if ("dtype" in col && $(col["dtype"]) != "") series = series " " $(col["dtype"])
     file = dir "/" (++seen[series] == 1 ? ++count : id[series]) ".dat"
     if (seen[series] == 1) { id[series] = count; print series > (dir "/" count ".title") }
     print $(col["n"]), $(col["median_ms"]), rate >> file

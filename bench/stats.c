@@ -27,23 +27,29 @@ double bench_now_ms(void) {
 }
 
 bench_row bench_row_new(const char *op, const char *device, const char *device_name, size_t n) {
-  bench_row r = {op, device, device_name, n, {0, 0, 0}, -1, -1, -1, NULL, -1, -1, 1, -1, -1, NULL, NULL};
+  bench_row r = {op,   device, device_name, n,    {0, 0, 0}, -1, -1, -1, NULL, -1, -1, 1, -1, -1,
+                 NULL, NULL,   NULL,        -1,   -1};
   return r;
 }
+
+const char *bench_dtype_name(gpuk_dtype dtype) { return dtype == GPUK_FLOAT64 ? "f64" : "f32"; }
 
 static int json_rows;
 
 void bench_print_header(const bench_options *o) {
   if (o->csv) {
     printf("op,device,device_name,n,block,median_ms,min_ms,max_ms,gbps,pct_of_copy,us_per_call,"
-           "gflops,speedup,yardstick,pct_of_yardstick,max_error,verified,block_origin\n");
+           "gflops,speedup,yardstick,pct_of_yardstick,max_error,verified,block_origin,dtype,"
+           "median_ms_with_transfers,pct_of_peak\n");
   } else if (o->json) {
     printf("[\n");
     json_rows = 0;
   } else {
-    printf("%-17s %-11s %10s %-15s %-12s %10s %10s %10s %8s %6s %8s %9s %8s %-18s %6s %9s %s\n", "op",
-           "device", "n", "block", "from", "median ms", "min ms", "max ms", "GB/s", "%copy", "us/call",
-           "GFLOP/s", "vs cpu", "yardstick", "%yard", "max err", "check");
+    printf("%-17s %-11s %-4s %10s %-15s %-12s %10s %10s %10s %10s %8s %6s %8s %9s %6s %8s %-18s "
+           "%6s %9s %s\n",
+           "op", "device", "type", "n", "block", "from", "median ms", "min ms", "max ms",
+           "+xfer ms", "GB/s", "%copy", "us/call", "GFLOP/s", "%peak", "vs cpu", "yardstick",
+           "%yard", "max err", "check");
   }
 }
 
@@ -56,25 +62,32 @@ static void opt_num(const char *fmt, double v, int width) {
 
 void bench_print_row(const bench_options *o, const bench_row *r) {
   if (o->csv) {
-    printf("%s,%s,\"%s\",%zu,%s,%.6f,%.6f,%.6f,%.3f,%.2f,%.3f,%.2f,%.2f,%s,%.2f,%.3g,%d,%s\n",
+    printf("%s,%s,\"%s\",%zu,%s,%.6f,%.6f,%.6f,%.3f,%.2f,%.3f,%.2f,%.2f,%s,%.2f,%.3g,%d,%s,%s,%.6f,"
+           "%.2f\n",
            r->op, r->device, r->device_name, r->n, r->block ? r->block : "", r->t.median_ms,
            r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy, r->us_per_call, r->gflops,
            r->speedup, r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
-           r->verified, r->block_origin ? r->block_origin : "");
+           r->verified, r->block_origin ? r->block_origin : "", r->dtype ? r->dtype : "",
+           r->xfer_median_ms, r->pct_of_peak);
   } else if (o->json) {
     printf("%s  {\"op\": \"%s\", \"device\": \"%s\", \"device_name\": \"%s\", \"n\": %zu, "
            "\"median_ms\": %.6f, \"min_ms\": %.6f, \"max_ms\": %.6f, \"gbps\": %.3f, "
            "\"pct_of_copy\": %.2f, \"us_per_call\": %.3f, \"gflops\": %.2f, \"speedup\": %.2f, "
            "\"block\": \"%s\", \"block_origin\": \"%s\", \"yardstick\": \"%s\", "
-           "\"pct_of_yardstick\": %.2f, \"max_error\": %.3g, \"verified\": %s}",
+           "\"pct_of_yardstick\": %.2f, \"max_error\": %.3g, \"verified\": %s, \"dtype\": \"%s\", "
+           "\"median_ms_with_transfers\": %.6f, \"pct_of_peak\": %.2f}",
            json_rows++ ? ",\n" : "", r->op, r->device, r->device_name, r->n, r->t.median_ms,
            r->t.min_ms, r->t.max_ms, r->gbps, r->pct_of_copy, r->us_per_call, r->gflops, r->speedup,
            r->block ? r->block : "", r->block_origin ? r->block_origin : "",
            r->yardstick ? r->yardstick : "", r->pct_of_yardstick, r->max_error,
-           r->verified ? "true" : "false");
+           r->verified ? "true" : "false", r->dtype ? r->dtype : "", r->xfer_median_ms,
+           r->pct_of_peak);
   } else {
-    printf("%-17s %-11s %10zu %-15s %-12s %10.4f %10.4f %10.4f ", r->op, r->device, r->n,
-           r->block ? r->block : "-", r->block_origin ? r->block_origin : "-", r->t.median_ms, r->t.min_ms, r->t.max_ms);
+    printf("%-17s %-11s %-4s %10zu %-15s %-12s %10.4f %10.4f %10.4f ", r->op, r->device,
+           r->dtype ? r->dtype : "-", r->n, r->block ? r->block : "-",
+           r->block_origin ? r->block_origin : "-", r->t.median_ms, r->t.min_ms, r->t.max_ms);
+    opt_num("%*.4f", r->xfer_median_ms, 10);
+    printf(" ");
     opt_num("%*.1f", r->gbps, 8);
     printf(" ");
     opt_num("%*.1f", r->pct_of_copy, 6);
@@ -82,6 +95,8 @@ void bench_print_row(const bench_options *o, const bench_row *r) {
     opt_num("%*.2f", r->us_per_call, 8);
     printf(" ");
     opt_num("%*.1f", r->gflops, 9);
+    printf(" ");
+    opt_num("%*.1f", r->pct_of_peak, 6);
     printf(" ");
     opt_num("%*.2f", r->speedup, 8);
     printf(" %-18s ", r->yardstick ? r->yardstick : "-");

@@ -1,7 +1,7 @@
-/* Vendor SGEMM yardsticks for gpuk-bench matmul: cuBLAS through the driver API
- * and libcublas opened at run time (TF32 off: CUBLAS_DEFAULT_MATH), CLBlast on
- * OpenCL devices and OpenBLAS's cblas_sgemm when the build found them. Median
- * of repeats, like libgpuk's own figures. */
+/* Vendor GEMM yardsticks (sgemm, dgemm) for gpuk-bench matmul: cuBLAS through
+ * the driver API and libcublas opened at run time (TF32 off:
+ * CUBLAS_DEFAULT_MATH), CLBlast on OpenCL devices and OpenBLAS's cblas_?gemm
+ * when the build found them. Median of repeats, like libgpuk's own figures. */
 #include "yardstick.h"
 
 #include <stdint.h>
@@ -21,15 +21,20 @@
 #endif
 
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
-static int openblas_sgemm(size_t n, const float *a, const float *b, const bench_options *o,
-                          bench_stats *stats) {
-  float *c = malloc(n * n * sizeof *c);
+static int openblas_gemm(gpuk_dtype dtype, size_t n, const void *a, const void *b,
+                         const bench_options *o, bench_stats *stats) {
+  void *c = malloc(n * n * gpuk_dtype_size(dtype));
   double *samples = calloc((size_t)o->repeat, sizeof *samples);
   if (!c || !samples) return 1;
+  const int in = (int)n;
   for (int i = 0; i < o->warmup + o->repeat; i++) {
     double t0 = bench_now_ms();
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0f, a, (int)n,
-                b, (int)n, 0.0f, c, (int)n);
+    if (dtype == GPUK_FLOAT64)
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, in, in, in, 1.0, a, in, b, in, 0.0, c,
+                  in);
+    else
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, in, in, in, 1.0f, a, in, b, in, 0.0f,
+                  c, in);
     if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
   }
   *stats = bench_summarize(samples, o->repeat);
@@ -42,8 +47,8 @@ static int openblas_sgemm(size_t n, const float *a, const float *b, const bench_
 #ifdef GPUK_BENCH_HAVE_CUDA
 /* cuBLAS with device memory from the driver API in the primary context, which
  * the runtime inside cuBLAS shares. Returns 0 on success. */
-static int cublas_sgemm(int ordinal, size_t n, const float *a, const float *b,
-                        const bench_options *o, bench_stats *stats) {
+static int cublas_gemm(int ordinal, gpuk_dtype dtype, size_t n, const void *a, const void *b,
+                       const bench_options *o, bench_stats *stats) {
   void *cu = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   void *blas = dlopen(GPUK_BENCH_CUBLAS, RTLD_NOW | RTLD_LOCAL);
   if (!blas) blas = dlopen("libcublas.so", RTLD_NOW | RTLD_LOCAL);
@@ -66,18 +71,21 @@ static int cublas_sgemm(int ordinal, size_t n, const float *a, const float *b,
   int (*create)(void **) = (int (*)(void **))dlsym(blas, "cublasCreate_v2");
   int (*destroy)(void *) = (int (*)(void *))dlsym(blas, "cublasDestroy_v2");
   int (*math_mode)(void *, int) = (int (*)(void *, int))dlsym(blas, "cublasSetMathMode");
-  int (*sgemm)(void *, int, int, int, int, int, const float *, const float *, int, const float *,
-               int, const float *, float *, int) =
-      (int (*)(void *, int, int, int, int, int, const float *, const float *, int, const float *,
-               int, const float *, float *, int))dlsym(blas, "cublasSgemm_v2");
+  /* cublasSgemm_v2 and cublasDgemm_v2 differ only in the element type, which
+   * reaches them through pointers. */
+  int (*gemm)(void *, int, int, int, int, int, const void *, const void *, int, const void *, int,
+              const void *, void *, int) =
+      (int (*)(void *, int, int, int, int, int, const void *, const void *, int, const void *, int,
+               const void *, void *, int))dlsym(blas, dtype == GPUK_FLOAT64 ? "cublasDgemm_v2"
+                                                                         : "cublasSgemm_v2");
   if (!init || !dev_get || !retain || !set_current || !mem_alloc || !mem_free || !htod ||
       !ev_create || !ev_record || !ev_sync || !ev_elapsed || !ev_destroy || !create || !destroy ||
-      !math_mode || !sgemm)
+      !math_mode || !gemm)
     return 1;
   int dev;
   void *ctx, *handle, *e0, *e1;
   unsigned long long da, db, dc;
-  size_t bytes = n * n * sizeof(float);
+  size_t bytes = n * n * gpuk_dtype_size(dtype);
   if (init(0) || dev_get(&dev, ordinal) || retain(&ctx, dev) || set_current(ctx) ||
       mem_alloc(&da, bytes) || mem_alloc(&db, bytes) || mem_alloc(&dc, bytes) ||
       htod(da, a, bytes) || htod(db, b, bytes) || create(&handle) ||
@@ -85,14 +93,17 @@ static int cublas_sgemm(int ordinal, size_t n, const float *a, const float *b,
       ev_create(&e1, 0))
     return 1;
   double *samples = calloc((size_t)o->repeat, sizeof *samples);
-  const float one = 1.0f, zero = 0.0f;
+  const float one_f = 1.0f, zero_f = 0.0f;
+  const double one_d = 1.0, zero_d = 0.0;
+  const void *one = dtype == GPUK_FLOAT64 ? (const void *)&one_d : (const void *)&one_f;
+  const void *zero = dtype == GPUK_FLOAT64 ? (const void *)&zero_d : (const void *)&zero_f;
   int failed = !samples;
   for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
     /* Row-major C = A B is column-major C^T = B^T A^T. */
     float ms = 0;
     failed = ev_record(e0, NULL) ||
-             sgemm(handle, 0, 0, (int)n, (int)n, (int)n, &one, (const float *)(uintptr_t)db, (int)n,
-                   (const float *)(uintptr_t)da, (int)n, &zero, (float *)(uintptr_t)dc, (int)n) ||
+             gemm(handle, 0, 0, (int)n, (int)n, (int)n, one, (const void *)(uintptr_t)db, (int)n,
+                  (const void *)(uintptr_t)da, (int)n, zero, (void *)(uintptr_t)dc, (int)n) ||
              ev_record(e1, NULL) || ev_sync(e1) || ev_elapsed(&ms, e0, e1);
     if (i >= o->warmup && !failed) samples[i - o->warmup] = ms;
   }
@@ -111,11 +122,11 @@ static int cublas_sgemm(int ordinal, size_t n, const float *a, const float *b,
 #ifdef GPUK_BENCH_HAVE_CLBLAST
 /* CLBlast on the same OpenCL device, through its own context and queue; its
  * tuned parameters are CLBlast's own database (no tuning run here). */
-static int clblast_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
-                         const bench_options *o, bench_stats *stats) {
+static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n, const void *a,
+                        const void *b, const bench_options *o, bench_stats *stats) {
   raw_cl_device d = {0};
   if (raw_cl_device_open(info, &d)) return 1;
-  size_t bytes = n * n * sizeof(float);
+  size_t bytes = n * n * gpuk_dtype_size(dtype);
   cl_int e1, e2, e3;
   cl_mem da = clCreateBuffer(d.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)a, &e1);
   cl_mem db = clCreateBuffer(d.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)b, &e2);
@@ -124,10 +135,13 @@ static int clblast_sgemm(const gpuk_device_info *info, size_t n, const float *a,
   int failed = e1 || e2 || e3 || !samples;
   for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
     double t0 = bench_now_ms();
-    failed = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
-                          1.0f, da, 0, n, db, 0, n, 0.0f, dc, 0, n, &d.queue, NULL) !=
-                 CLBlastSuccess ||
-             clFinish(d.queue) != CL_SUCCESS;
+    CLBlastStatusCode st =
+        dtype == GPUK_FLOAT64
+            ? CLBlastDgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
+                           1.0, da, 0, n, db, 0, n, 0.0, dc, 0, n, &d.queue, NULL)
+            : CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
+                           1.0f, da, 0, n, db, 0, n, 0.0f, dc, 0, n, &d.queue, NULL);
+    failed = st != CLBlastSuccess || clFinish(d.queue) != CL_SUCCESS;
     if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
   }
   if (!failed) *stats = bench_summarize(samples, o->repeat);
@@ -140,25 +154,27 @@ static int clblast_sgemm(const gpuk_device_info *info, size_t n, const float *a,
 }
 #endif
 
-int yardstick_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
-                    const bench_options *o, bench_stats *stats, const char **name) {
+int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n, const void *a,
+                   const void *b, const bench_options *o, bench_stats *stats, const char **name) {
+  const int f64 = dtype == GPUK_FLOAT64;
   *name = NULL;
-  (void)n, (void)a, (void)b, (void)o, (void)stats;
+  (void)n, (void)a, (void)b, (void)o, (void)stats, (void)f64;
 #ifdef GPUK_BENCH_HAVE_CUDA
-  if (info->backend == GPUK_BACKEND_CUDA && cublas_sgemm(info->platform_index, n, a, b, o, stats) == 0) {
-    *name = "cuBLAS sgemm";
+  if (info->backend == GPUK_BACKEND_CUDA &&
+      cublas_gemm(info->platform_index, dtype, n, a, b, o, stats) == 0) {
+    *name = f64 ? "cuBLAS dgemm" : "cuBLAS sgemm";
     return 0;
   }
 #endif
 #ifdef GPUK_BENCH_HAVE_CLBLAST
-  if (info->backend == GPUK_BACKEND_OPENCL && clblast_sgemm(info, n, a, b, o, stats) == 0) {
-    *name = "CLBlast sgemm";
+  if (info->backend == GPUK_BACKEND_OPENCL && clblast_gemm(info, dtype, n, a, b, o, stats) == 0) {
+    *name = f64 ? "CLBlast dgemm" : "CLBlast sgemm";
     return 0;
   }
 #endif
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
-  if (info->backend == GPUK_BACKEND_CPU && openblas_sgemm(n, a, b, o, stats) == 0) {
-    *name = "OpenBLAS sgemm";
+  if (info->backend == GPUK_BACKEND_CPU && openblas_gemm(dtype, n, a, b, o, stats) == 0) {
+    *name = f64 ? "OpenBLAS dgemm" : "OpenBLAS sgemm";
     return 0;
   }
 #endif

@@ -6,10 +6,11 @@
 
 #include "bench.h"
 
-/* Times C = A * B (row-major float, n x n, A and B given on the host) with the
- * device's vendor library; fills *stats and returns 0, or returns 1 with
- * *name = NULL when there is none for this device. *name names it. */
-int yardstick_sgemm(const gpuk_device_info *info, size_t n, const float *a, const float *b,
-                    const bench_options *o, bench_stats *stats, const char **name);
+/* Times C = A * B (row-major, n x n, elements of dtype float or double, A and
+ * B given on the host) with the device's vendor library (sgemm or dgemm); fills
+ * *stats and returns 0, or returns 1 with *name = NULL when there is none for
+ * this device. *name names it. */
+int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n, const void *a,
+                   const void *b, const bench_options *o, bench_stats *stats, const char **name);
 
 #endif

@@ -69,6 +69,13 @@ log "matmul"
   --block 64x64x8/16x16,128x128x8/16x16,cuda:128x128x8/16x16,cuda:128x128x16/16x16,cuda:128x64x8/16x8,cuda:128x64x16/16x8,cuda:64x128x8/8x16,cuda:64x64x8/8x8,cuda:256x64x16/32x8,cuda:64x256x16/8x32 \
   > "$out/matmul.txt" 2>&1 || bench_rc=$?
 cat "$out/matmul.txt"
+log "matmul f64, then a tuning run (float, 40 shapes; its database comes back as gemm-tuning.txt)"
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --dtype f64 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --tune --tune-max 40 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+cp "$GPUK_CACHE_DIR/gemm-tuning.txt" "$out/" 2>/dev/null || true
+tail -n 4 "$out/matmul.txt"
 
 log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
 # A record for bench/results/: when, where, which commit, the command, the table.
@@ -92,6 +99,6 @@ log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
 } > "$out/results.md"
 # Only a few files come back from a device machine: keep the record and the
 # CSV loose, pack the logs.
-(cd "$out" && logs=$(ls | grep -v -x -e results.md -e bench.csv) &&
+(cd "$out" && logs=$(ls | grep -v -x -e results.md -e bench.csv -e gemm-tuning.txt) &&
   tar czf /tmp/gpuk-check-logs.tgz $logs && rm -f $logs && mv /tmp/gpuk-check-logs.tgz logs.tgz)
 exit $(( test_rc || san_rc || bench_rc ))

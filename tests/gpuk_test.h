@@ -63,6 +63,29 @@ class DeviceTest : public testing::TestWithParam<std::string> {
 
   bool IsCpuBackend() const { return info_.backend == GPUK_BACKEND_CPU; }
 
+  // Helpers that fail the test (and return NULL) when creation fails.
+  gpuk_buffer *MakeBuffer(size_t size, gpuk_mem_flags flags = GPUK_MEM_READ_WRITE) {
+    gpuk_buffer *b = nullptr;
+    EXPECT_EQ(gpuk_buffer_create(device_, size, flags, &b), GPUK_SUCCESS) << gpuk_last_error();
+    return b;
+  }
+  gpuk_elementwise *CreateElementwise(const char *arguments, const char *operation,
+                                      const char *name, const char *preamble = nullptr) {
+    gpuk_elementwise *k = nullptr;
+    gpuk_status st = gpuk_elementwise_create(device_, arguments, operation, name, preamble, &k);
+    EXPECT_EQ(st, GPUK_SUCCESS) << gpuk_last_error() << "\n" << gpuk_last_build_log();
+    return k;
+  }
+  gpuk_reduction *CreateReduction(gpuk_dtype out, const char *neutral, const char *reduce,
+                                  const char *map, const char *arguments, const char *name,
+                                  const char *preamble = nullptr) {
+    gpuk_reduction *r = nullptr;
+    gpuk_status st =
+        gpuk_reduction_create(device_, out, neutral, reduce, map, arguments, name, preamble, &r);
+    EXPECT_EQ(st, GPUK_SUCCESS) << gpuk_last_error() << "\n" << gpuk_last_build_log();
+    return r;
+  }
+
   gpuk_device *device_ = nullptr;
   gpuk_device_info info_{};
 };

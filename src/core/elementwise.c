@@ -31,6 +31,7 @@ static gpuk_status prepare(gpuk_device *device, const char *arguments, const cha
 gpuk_status gpuk_elementwise_source(const char *arguments, const char *operation,
                                     const char *name, const char *preamble, char **source) {
   gpuk__clear_error();
+  if (source) *source = NULL;
   gpuk__expr_signature sig;
   gpuk_status st = prepare(NULL, arguments, operation, name, &sig);
   if (st) return st;

@@ -3,15 +3,22 @@
 
 #include <stdlib.h>
 
-static const char *kind_of(unsigned magic) {
+/* What a tag stands for, for messages: "a" or "an", and the kind. */
+typedef struct handle_kind {
+  const char *article, *name;
+} handle_kind;
+
+static handle_kind kind_of(unsigned magic) {
   switch (magic) {
-    case GPUK__MAGIC_DEVICE: return "device";
-    case GPUK__MAGIC_STREAM: return "stream";
-    case GPUK__MAGIC_BUFFER: return "buffer";
-    case GPUK__MAGIC_EVENT: return "event";
-    case GPUK__MAGIC_PROGRAM: return "program";
-    case GPUK__MAGIC_KERNEL: return "kernel";
-    default: return "handle";
+    case GPUK__MAGIC_DEVICE: return (handle_kind){"a", "device"};
+    case GPUK__MAGIC_STREAM: return (handle_kind){"a", "stream"};
+    case GPUK__MAGIC_BUFFER: return (handle_kind){"a", "buffer"};
+    case GPUK__MAGIC_EVENT: return (handle_kind){"an", "event"};
+    case GPUK__MAGIC_PROGRAM: return (handle_kind){"a", "program"};
+    case GPUK__MAGIC_KERNEL: return (handle_kind){"a", "kernel"};
+    case GPUK__MAGIC_ELEMENTWISE: return (handle_kind){"an", "element-wise kernel"};
+    case GPUK__MAGIC_REDUCTION: return (handle_kind){"a", "reduction"};
+    default: return (handle_kind){"a", "libgpuk"};
   }
 }
 
@@ -25,15 +32,15 @@ gpuk_status gpuk__check_device(const gpuk_device *device, const char *arg) {
 }
 
 gpuk_status gpuk__check_object(const void *handle, unsigned magic, const char *arg) {
-  const char *kind = kind_of(magic);
+  const handle_kind kind = kind_of(magic);
   if (!handle) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "%s is NULL", arg);
   const gpuk__object *obj = handle;
   if (obj->magic != magic)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "%s is not a %s handle (destroyed?)", arg,
-                           kind);
+    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "%s is not %s %s handle (destroyed?)", arg,
+                           kind.article, kind.name);
   if (atomic_load(&obj->device->closed))
     return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE,
-                           "%s: the device that owns this %s was closed", arg, kind);
+                           "%s: the device that owns this %s was closed", arg, kind.name);
   return GPUK_SUCCESS;
 }
 

@@ -52,6 +52,7 @@ gpuk_status gpuk_reduction_source(gpuk_dtype out_type, const char *neutral,
                                   const char *arguments, const char *name, const char *preamble,
                                   char **source) {
   gpuk__clear_error();
+  if (source) *source = NULL;
   gpuk__expr_signature sig;
   gpuk_status st = gpuk__expr_prepare(NULL, arguments, name, what, &sig);
   if (!st) st = check_expressions(&sig, out_type, neutral, reduce_expr, map_expr);

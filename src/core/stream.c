@@ -157,7 +157,9 @@ gpuk_status gpuk_stream_wait_event(gpuk_stream *stream, gpuk_event *event) {
 
 gpuk_status gpuk_event_elapsed_ms(gpuk_event *start, gpuk_event *end, double *ms) {
   gpuk__clear_error();
-  gpuk_status st = check_recorded(start, "start");
+  gpuk_status st = gpuk__check_object(start, GPUK__MAGIC_EVENT, "start");
+  if (!st) st = gpuk__check_object(end, GPUK__MAGIC_EVENT, "end");
+  if (!st) st = check_recorded(start, "start");
   if (!st) st = check_recorded(end, "end");
   if (!st) st = gpuk__check_same_device(start->obj.device, end, "end");
   if (st) return st;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/error.h"
+#include "../core/peak.h"
 #include "cuda.h"
 
 static int attribute(CUdevice dev, CUdevice_attribute a) {
@@ -59,6 +60,9 @@ gpuk_status gpuk__cu_enumerate(gpuk__device_list *list, char *reason, size_t rea
     info->supports_double = 1;
     info->compute_capability_major = attribute(dev, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
     info->compute_capability_minor = attribute(dev, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+    gpuk__cuda_peak_gflops(info->compute_capability_major, info->compute_capability_minor,
+                           info->compute_units, info->clock_mhz, &info->peak_gflops_f32,
+                           &info->peak_gflops_f64);
     info->platform_index = i;
     info->device_index = 0;
   }
