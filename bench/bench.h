@@ -4,6 +4,7 @@
 
 #include <gpuk/gpuk.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct bench_options {
   size_t n;      /* elements (float) for memory-bound ops; matrix size for matmul */
@@ -54,6 +55,15 @@ bench_row bench_row_new(const char *op, const char *device, const char *device_n
 void bench_print_header(const bench_options *o);
 void bench_print_row(const bench_options *o, const bench_row *r);
 void bench_print_footer(const bench_options *o);
+
+/* n random values in [lo, hi) that use every mantissa bit of dtype (a kernel
+ * that rounds doubles to float fails its check): the same values as double in
+ * ref and as dtype in typed. */
+void bench_random(double *ref, void *typed, gpuk_dtype dtype, size_t n, uint64_t seed, double lo,
+                  double hi);
+
+/* Fills a buffer of dtype elements with NaN, synchronously. */
+gpuk_status bench_poison(gpuk_buffer *buffer, size_t bytes, gpuk_dtype dtype);
 
 /* "f32" or "f64". */
 const char *bench_dtype_name(gpuk_dtype dtype);

@@ -4,7 +4,6 @@
  * yardstick on the same device, and a float64 check of sampled elements of
  * every result. */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,22 +98,6 @@ static double sampled_error(const double *a, const double *b, gpuk_dtype dtype, 
   return worst;
 }
 
-/* Random inputs in [-1, 1) with every bit of dtype's mantissa used: as double
- * in ref, as dtype in typed, the same value. */
-static void random_matrix(double *ref, void *typed, gpuk_dtype dtype, size_t elems,
-                          uint64_t seed) {
-  for (size_t i = 0; i < elems; i++) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    double v = (double)(seed >> 11) * 0x1p-52 - 1.0;
-    if (dtype == GPUK_FLOAT64) {
-      ((double *)typed)[i] = ref[i] = v;
-    } else {
-      ((float *)typed)[i] = (float)v;
-      ref[i] = (float)v;
-    }
-  }
-}
-
 int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, double cpu_ms,
                  double *median_ms) {
   gpuk_device_info info;
@@ -127,8 +110,8 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
     fprintf(stderr, "gpuk-bench: out of host memory for n=%zu\n", n);
     return 2;
   }
-  random_matrix(ha, ta, dtype, elems, 12345);
-  random_matrix(hb, tb, dtype, elems, 54321);
+  bench_random(ha, ta, dtype, elems, 12345, -1.0, 1.0);
+  bench_random(hb, tb, dtype, elems, 54321, -1.0, 1.0);
   matmul_ctx ctx = {dtype, NULL, NULL, NULL, n, bytes, ta, tb, tc, NULL};
   gpuk_stream *s;
   BENCH_CHECK(gpuk_stream_create(dev, &s));
@@ -138,8 +121,6 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
   BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ta));
   BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, tb));
   const double peak = dtype == GPUK_FLOAT64 ? info.peak_gflops_f64 : info.peak_gflops_f32;
-  bench_options warm = *o; /* the transfer-inclusive runs follow warm kernel runs */
-  warm.warmup = o->warmup ? 1 : 0;
 
   bench_stats yard;
   const char *yard_name = NULL;
@@ -181,17 +162,10 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
     r.block = label;
     if (info.backend != GPUK_BACKEND_CPU)
       r.block_origin = tok ? "given" : gpuk_gemm_config_origin_name(origin);
-    int rc = bench_time(dev, s, o, do_gemm, &ctx, &r.t);
-    bench_stats with_transfers;
-    if (!rc) rc = bench_time(dev, s, &warm, do_gemm_with_transfers, &ctx, &with_transfers);
+    int rc = bench_time_both(dev, s, o, do_gemm, do_gemm_with_transfers, &ctx, &r);
     if (rc) return rc;
-    r.xfer_median_ms = with_transfers.median_ms;
     /* The checked result comes from a run of its own into a poisoned C. */
-    const double poison = NAN;
-    const float poison_f = NAN;
-    BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.c, 0, bytes,
-                                 dtype == GPUK_FLOAT64 ? (const void *)&poison : (const void *)&poison_f,
-                                 es));
+    BENCH_CHECK(bench_poison(ctx.c, bytes, dtype));
     memset(tc, 0xff, bytes);
     BENCH_CHECK(do_gemm(s, &ctx));
     BENCH_CHECK(gpuk_buffer_read(s, ctx.c, 0, bytes, tc));

@@ -5,7 +5,6 @@
  * float64 host reference. With --dtype f64 only the generated forms run (the
  * library's vector ops are float). */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,22 +118,6 @@ static gpuk_status create_generated(gpuk_device *dev, stream_ctx *c) {
   }
 }
 
-/* Random values in [-0.5, 0.5) with every bit of dtype's mantissa used (a
- * kernel that rounds doubles to float fails the check): as double in ref, as
- * dtype in typed, the same value. */
-static void random_vector(double *ref, void *typed, gpuk_dtype dtype, size_t n, uint64_t seed) {
-  for (size_t i = 0; i < n; i++) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    double v = (double)(seed >> 11) * 0x1p-53 - 0.5;
-    if (dtype == GPUK_FLOAT64) {
-      ((double *)typed)[i] = ref[i] = v;
-    } else {
-      ((float *)typed)[i] = (float)v;
-      ref[i] = (float)v;
-    }
-  }
-}
-
 /* Largest error of the verification run against float64: absolute per element
  * for triad and axpy (values below 1), relative to the sum of magnitudes for
  * the reductions. NaN counts as the worst error. */
@@ -170,9 +153,9 @@ static int bench_one(gpuk_device *dev, const gpuk_device_info *info, const char 
     fprintf(stderr, "gpuk-bench: out of host memory for n=%zu\n", n);
     return 2;
   }
-  random_vector(ra, ta, dtype, n, 1);
-  random_vector(rb, tb, dtype, n, 2);
-  random_vector(rc, tc, dtype, n, 3);
+  bench_random(ra, ta, dtype, n, 1, -0.5, 0.5);
+  bench_random(rb, tb, dtype, n, 2, -0.5, 0.5);
+  bench_random(rc, tc, dtype, n, 3, -0.5, 0.5);
   stream_ctx ctx = {op, dtype, n, bytes, NULL, NULL, NULL, ta, tb, tc, out, NULL, NULL, 0.0};
   if (op.generated) BENCH_CHECK(create_generated(dev, &ctx));
   gpuk_stream *s;
@@ -187,21 +170,12 @@ static int bench_one(gpuk_device *dev, const gpuk_device_info *info, const char 
   bench_row r = bench_row_new(op.name, sel, info->name, n);
   r.dtype = bench_dtype_name(dtype);
   if (d2d_gbps > 0) r.yardstick = "d2d copy";
-  bench_options warm = *o; /* the transfer-inclusive runs follow warm kernel runs */
-  warm.warmup = o->warmup ? 1 : 0;
-  bench_stats with_transfers;
-  int rc_time = bench_time(dev, s, o, run_op, &ctx, &r.t);
-  if (!rc_time) rc_time = bench_time(dev, s, &warm, run_op_with_transfers, &ctx, &with_transfers);
+  int rc_time = bench_time_both(dev, s, o, run_op, run_op_with_transfers, &ctx, &r);
   if (rc_time) return rc_time;
-  r.xfer_median_ms = with_transfers.median_ms;
 
   /* The checked result comes from a run of its own: the device output and the
    * host copy poisoned, the inputs uploaded again (axpy updates a in place). */
-  const double poison = NAN;
-  const float poison_f = NAN;
-  BENCH_CHECK(gpuk_buffer_fill(NULL, ctx.a, 0, bytes,
-                               dtype == GPUK_FLOAT64 ? (const void *)&poison : (const void *)&poison_f,
-                               gpuk_dtype_size(dtype)));
+  BENCH_CHECK(bench_poison(ctx.a, bytes, dtype));
   memset(out, 0xff, bytes);
   ctx.result = NAN;
   BENCH_CHECK(run_op_with_transfers(s, &ctx));

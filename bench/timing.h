@@ -32,4 +32,19 @@ static inline int bench_time(gpuk_device *dev, gpuk_stream *s, const bench_optio
   return 0;
 }
 
+/* Times fn (data on the device) into row->t, then with_transfers (the same op
+ * with its inputs uploaded and its output read back) into row->xfer_median_ms;
+ * the second set follows warm runs, so it warms up once. */
+static inline int bench_time_both(gpuk_device *dev, gpuk_stream *s, const bench_options *o,
+                                  bench_op_fn fn, bench_op_fn with_transfers, void *ctx,
+                                  bench_row *row) {
+  bench_options warm = *o;
+  warm.warmup = o->warmup ? 1 : 0;
+  bench_stats t;
+  int rc = bench_time(dev, s, o, fn, ctx, &row->t);
+  if (!rc) rc = bench_time(dev, s, &warm, with_transfers, ctx, &t);
+  if (!rc) row->xfer_median_ms = t.median_ms;
+  return rc;
+}
+
 #endif
