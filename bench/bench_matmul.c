@@ -67,7 +67,8 @@ static int tune(gpuk_device *dev, const char *sel, const bench_options *o) {
   fprintf(stderr,
           "gpuk-bench: tuned %s (%s) at n=%zu: %s %.1f GFLOP/s (was %s %.1f); %u shapes tried, "
           "%u rejected; saved to %s\n",
-          sel, bench_dtype_name(o->dtype), o->n, best, r.best_gflops, base, r.baseline_gflops, r.tried, r.rejected, path);
+          sel, bench_dtype_name(o->dtype), o->n, best, r.best_gflops, base, r.baseline_gflops,
+          r.tried, r.rejected, path);
   return 0;
 }
 
