@@ -43,8 +43,8 @@ gpuk_status gpuk_buffer_create(gpuk_device *device, size_t size, gpuk_mem_flags 
 gpuk_status gpuk_buffer_destroy(gpuk_buffer *buffer) {
   gpuk__clear_error();
   if (!buffer) return GPUK_SUCCESS;
-  if (buffer->obj.magic != GPUK__MAGIC_BUFFER)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "buffer is not a buffer handle");
+  gpuk_status st = gpuk__check_kind(buffer, GPUK__MAGIC_BUFFER, "buffer");
+  if (st) return st;
   buffer->obj.device->ops->buffer_destroy(buffer);
   gpuk__free_child(buffer);
   return GPUK_SUCCESS;

@@ -99,8 +99,8 @@ gpuk_status gpuk_elementwise_run(gpuk_stream *stream, gpuk_elementwise *kernel, 
 gpuk_status gpuk_elementwise_destroy(gpuk_elementwise *kernel) {
   gpuk__clear_error();
   if (!kernel) return GPUK_SUCCESS;
-  if (kernel->obj.magic != GPUK__MAGIC_ELEMENTWISE)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "kernel is not an element-wise kernel handle");
+  gpuk_status st = gpuk__check_kind(kernel, GPUK__MAGIC_ELEMENTWISE, "kernel");
+  if (st) return st;
   gpuk__free_child(kernel);
   return GPUK_SUCCESS;
 }

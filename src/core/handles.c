@@ -31,13 +31,20 @@ gpuk_status gpuk__check_device(const gpuk_device *device, const char *arg) {
   return GPUK_SUCCESS;
 }
 
+gpuk_status gpuk__check_kind(const void *handle, unsigned magic, const char *arg) {
+  const handle_kind kind = kind_of(magic);
+  if (((const gpuk__object *)handle)->magic != magic)
+    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "%s is not %s %s handle (destroyed?)", arg,
+                           kind.article, kind.name);
+  return GPUK_SUCCESS;
+}
+
 gpuk_status gpuk__check_object(const void *handle, unsigned magic, const char *arg) {
   const handle_kind kind = kind_of(magic);
   if (!handle) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "%s is NULL", arg);
+  gpuk_status st = gpuk__check_kind(handle, magic, arg);
+  if (st) return st;
   const gpuk__object *obj = handle;
-  if (obj->magic != magic)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "%s is not %s %s handle (destroyed?)", arg,
-                           kind.article, kind.name);
   if (atomic_load(&obj->device->closed))
     return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE,
                            "%s: the device that owns this %s was closed", arg, kind.name);

@@ -21,6 +21,10 @@ enum {
 /* Checks an open device handle; arg names the parameter in the message. */
 gpuk_status gpuk__check_device(const gpuk_device *device, const char *arg);
 
+/* Checks that a non-NULL handle carries the tag magic (what the destroy
+ * functions need: they also accept handles whose device was closed). */
+gpuk_status gpuk__check_kind(const void *handle, unsigned magic, const char *arg);
+
 /* Checks a child handle: non-NULL, right tag, device still open. */
 gpuk_status gpuk__check_object(const void *handle, unsigned magic, const char *arg);
 

@@ -67,8 +67,8 @@ gpuk_status gpuk_program_build(gpuk_device *device, const char *source,
 gpuk_status gpuk_program_destroy(gpuk_program *program) {
   gpuk__clear_error();
   if (!program) return GPUK_SUCCESS;
-  if (program->obj.magic != GPUK__MAGIC_PROGRAM)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "program is not a program handle");
+  gpuk_status st = gpuk__check_kind(program, GPUK__MAGIC_PROGRAM, "program");
+  if (st) return st;
   program_release(program);
   return GPUK_SUCCESS;
 }
@@ -104,8 +104,8 @@ gpuk_status gpuk_kernel_create(gpuk_program *program, const char *name, gpuk_ker
 gpuk_status gpuk_kernel_destroy(gpuk_kernel *kernel) {
   gpuk__clear_error();
   if (!kernel) return GPUK_SUCCESS;
-  if (kernel->obj.magic != GPUK__MAGIC_KERNEL)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "kernel is not a kernel handle");
+  gpuk_status st = gpuk__check_kind(kernel, GPUK__MAGIC_KERNEL, "kernel");
+  if (st) return st;
   kernel->obj.device->ops->kernel_destroy(kernel);
   gpuk__signature_free(kernel->signature);
   free(kernel->name);

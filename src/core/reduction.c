@@ -197,8 +197,8 @@ gpuk_status gpuk_reduction_run_to_buffer(gpuk_stream *stream, gpuk_reduction *re
 gpuk_status gpuk_reduction_destroy(gpuk_reduction *reduction) {
   gpuk__clear_error();
   if (!reduction) return GPUK_SUCCESS;
-  if (reduction->obj.magic != GPUK__MAGIC_REDUCTION)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "reduction is not a reduction handle");
+  gpuk_status st = gpuk__check_kind(reduction, GPUK__MAGIC_REDUCTION, "reduction");
+  if (st) return st;
   gpuk__free_child(reduction);
   return GPUK_SUCCESS;
 }

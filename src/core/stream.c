@@ -72,8 +72,8 @@ gpuk_status gpuk_stream_create(gpuk_device *device, gpuk_stream **stream) {
 gpuk_status gpuk_stream_destroy(gpuk_stream *stream) {
   gpuk__clear_error();
   if (!stream) return GPUK_SUCCESS;
-  if (stream->obj.magic != GPUK__MAGIC_STREAM)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "stream is not a stream handle");
+  gpuk_status st = gpuk__check_kind(stream, GPUK__MAGIC_STREAM, "stream");
+  if (st) return st;
   if (stream == stream->obj.device->default_stream)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "stream is the device's default stream, owned by the device");
@@ -111,8 +111,8 @@ gpuk_status gpuk_event_create(gpuk_device *device, gpuk_event **event) {
 gpuk_status gpuk_event_destroy(gpuk_event *event) {
   gpuk__clear_error();
   if (!event) return GPUK_SUCCESS;
-  if (event->obj.magic != GPUK__MAGIC_EVENT)
-    return gpuk__set_error(GPUK_ERROR_INVALID_HANDLE, "event is not an event handle");
+  gpuk_status st = gpuk__check_kind(event, GPUK__MAGIC_EVENT, "event");
+  if (st) return st;
   event->obj.device->ops->event_destroy(event);
   gpuk__free_child(event);
   return GPUK_SUCCESS;
