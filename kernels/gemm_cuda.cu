@@ -2,20 +2,27 @@
  * NVRTC (the portable kernels/gemm.cl stays the reference on every backend).
  *
  * A block of THREADS = MDIMC * NDIMC threads computes an MWG x NWG tile of C;
- * each thread owns an 8 x 8 sub-tile made of four 4 x 4 quadrants, rows
- * {4*tm, MWG/2 + 4*tm} and columns {4*tn, NWG/2 + 4*tn}, so that its shared
- * memory reads are float4 and a warp's reads fall on distinct banks. The
- * K loop is double-buffered: while the block multiplies the KWG-deep slices in
- * one shared-memory buffer, each thread's loads of the next slices are in
- * flight into registers, then stored into the other buffer (one barrier per
- * slice). op(A) is staged k-major (transposed when A is not), padded by 4 so
- * the transposing stores do not collide on banks.
+ * each thread owns a TM x TN sub-tile (TM = MWG / MDIMC, TN = NWG / NDIMC,
+ * each 4, 8 or 16) made of 4 x 4 quadrants: rows q * 4*MDIMC + 4*tm and
+ * columns q * 4*NDIMC + 4*tn, so that its shared-memory reads are float4 and
+ * a warp's reads fall on distinct banks. The K loop is double-buffered: while
+ * the block multiplies the KWG-deep slices in one shared-memory buffer, each
+ * thread's loads of the next slices are in flight into registers, then stored
+ * into the other buffer (one barrier per slice). op(A) is staged k-major
+ * (transposed when A is not), padded by 4 so the transposing stores do not
+ * collide on banks. 8 x 8 tiles run two blocks of 256 threads per SM (128
+ * registers); 16 x 8 and 8 x 16 tiles one block with up to 255 registers,
+ * the shape cuBLAS's FFMA kernels take on Hopper.
  *
  * Edges are handled in place: loads outside the matrices read zero, stores
  * outside C are skipped. VEC_A / VEC_B / VEC_C (0/1) allow float4 global
  * accesses: the host sets them only when the leading dimension and offset of
  * that matrix are multiples of 4 (the buffer itself is 256-byte aligned).
- * Defines: MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B VEC_C. */
+ * Defines: MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B VEC_C (and
+ * MIN_BLOCKS, to try other register budgets with scripts/gemm-cuda-probe.sh).
+ * Tried on an H100 and left out (no gain at n = 4096): explicitly
+ * double-buffered register fragments, storing the next slices earlier in the
+ * slice, a 4 x 8 thread patch per warp. */
 #ifndef MWG
 #define MWG 128
 #endif
@@ -47,20 +54,27 @@
 #define VEC_C 1
 #endif
 
+
 #define THREADS (MDIMC * NDIMC)
-/* Registers are capped at 128 per thread: 2 blocks of 256 threads per SM. */
-#define MIN_BLOCKS (THREADS >= 512 ? 1 : 512 / THREADS)
+#define TM (MWG / MDIMC) /* results per thread along m */
+#define TN (NWG / NDIMC) /* and along n */
+/* Registers per thread: 8 x 8 tiles fit in 128 (512 threads per SM), 16 x 8
+ * and 8 x 16 tiles need up to 255 (256 threads per SM). */
+#define SM_THREADS (TM * TN > 64 ? 256 : 512)
+#ifndef MIN_BLOCKS
+#define MIN_BLOCKS (THREADS >= SM_THREADS ? 1 : SM_THREADS / THREADS)
+#endif
 #define PAD 4
 #define A_LOADS (MWG * KWG / 4 / THREADS) /* float4 loads per thread per slice */
 #define B_LOADS (NWG * KWG / 4 / THREADS)
 
-#if MWG != 8 * MDIMC || NWG != 8 * NDIMC || KWG % 4 || A_LOADS * THREADS * 4 != MWG * KWG || \
-    B_LOADS * THREADS * 4 != NWG * KWG
-#error "gemm_cuda.cu: needs MWG = 8*MDIMC, NWG = 8*NDIMC, KWG % 4 == 0, tiles / 4 % threads == 0"
+#if MWG % MDIMC || NWG % NDIMC || TM % 4 || TN % 4 || TM > 16 || TN > 16 || TM * TN > 128 || \
+    KWG % 4 || A_LOADS * THREADS * 4 != MWG * KWG || B_LOADS * THREADS * 4 != NWG * KWG
+#error "gemm_cuda.cu: needs MWG/MDIMC and NWG/NDIMC in {4, 8, 16} (product <= 128), KWG % 4 == 0, tiles / 4 % threads == 0"
 #endif
 
 typedef unsigned int uint;
-typedef unsigned long long ulong;
+typedef unsigned long long u64;
 
 /* Four consecutive elements p[0..3] of a row whose valid prefix is `valid`
  * elements long (zero beyond), as a float4 load when vec and all four are valid. */
@@ -91,11 +105,11 @@ static __device__ __forceinline__ void load_slices(slice_regs &r, const float *_
 #if TRANS_A /* stored k x m: read along m */
     const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
     const int valid = p0 + kk < k ? (int)m - (int)(row0 + mq) : 0;
-    r.a[l] = load4(a + (ulong)(p0 + kk) * lda + row0 + mq, valid, VEC_A);
+    r.a[l] = load4(a + (u64)(p0 + kk) * lda + row0 + mq, valid, VEC_A);
 #else /* stored m x k: read along k */
     const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
     const int valid = row0 + row < m ? (int)k - (int)(p0 + kq) : 0;
-    r.a[l] = load4(a + (ulong)(row0 + row) * lda + p0 + kq, valid, VEC_A);
+    r.a[l] = load4(a + (u64)(row0 + row) * lda + p0 + kq, valid, VEC_A);
 #endif
   }
 #pragma unroll
@@ -104,11 +118,11 @@ static __device__ __forceinline__ void load_slices(slice_regs &r, const float *_
 #if TRANS_B /* stored n x k: read along k */
     const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
     const int valid = col0 + col < n ? (int)k - (int)(p0 + kq) : 0;
-    r.b[l] = load4(b + (ulong)(col0 + col) * ldb + p0 + kq, valid, VEC_B);
+    r.b[l] = load4(b + (u64)(col0 + col) * ldb + p0 + kq, valid, VEC_B);
 #else /* stored k x n: read along n */
     const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
     const int valid = p0 + kk < k ? (int)n - (int)(col0 + nq) : 0;
-    r.b[l] = load4(b + (ulong)(p0 + kk) * ldb + col0 + nq, valid, VEC_B);
+    r.b[l] = load4(b + (u64)(p0 + kk) * ldb + col0 + nq, valid, VEC_B);
 #endif
   }
 }
@@ -146,6 +160,24 @@ static __device__ __forceinline__ void store_slices(const slice_regs &r, float (
   }
 }
 
+/* The fragments of one depth of the shared slices: TM values of op(A) and TN
+ * of op(B), as float4 reads (quadrant q of the thread starts at q * 4*MDIMC
+ * + 4*tm, resp. q * 4*NDIMC + 4*tn). */
+static __device__ __forceinline__ void load_fragments(float *av, float4 *bv, const float *as_row,
+                                                      const float *bs_row, uint tm, uint tn) {
+#pragma unroll
+  for (int q = 0; q < TM / 4; q++) {
+    const float4 v = *reinterpret_cast<const float4 *>(as_row + q * 4 * MDIMC + 4 * tm);
+    av[4 * q + 0] = v.x;
+    av[4 * q + 1] = v.y;
+    av[4 * q + 2] = v.z;
+    av[4 * q + 3] = v.w;
+  }
+#pragma unroll
+  for (int q = 0; q < TN / 4; q++)
+    bv[q] = *reinterpret_cast<const float4 *>(bs_row + q * 4 * NDIMC + 4 * tn);
+}
+
 /* Writes 4 results of one row of C at column gj (valid: columns left in the row). */
 static __device__ __forceinline__ void store4(float *__restrict__ out, int valid, float4 acc,
                                               float alpha, float beta) {
@@ -169,9 +201,9 @@ static __device__ __forceinline__ void store4(float *__restrict__ out, int valid
 
 extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
     gpuk_gemm_cuda(const uint m, const uint n, const uint k, const float alpha, const float beta,
-                   const float *__restrict__ a, const ulong a_offset, const uint lda,
-                   const float *__restrict__ b, const ulong b_offset, const uint ldb,
-                   float *__restrict__ c, const ulong c_offset, const uint ldc) {
+                   const float *__restrict__ a, const u64 a_offset, const uint lda,
+                   const float *__restrict__ b, const u64 b_offset, const uint ldb,
+                   float *__restrict__ c, const u64 c_offset, const uint ldc) {
   __shared__ __align__(16) float as[2][KWG][MWG + PAD];
   __shared__ __align__(16) float bs[2][KWG][NWG + PAD];
   a += a_offset;
@@ -181,9 +213,11 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
   const uint tn = tid % NDIMC, tm = tid / NDIMC;
   const uint row0 = blockIdx.y * MWG, col0 = blockIdx.x * NWG;
 
-  float4 acc[8][2];
+  float4 acc[TM][TN / 4];
 #pragma unroll
-  for (int i = 0; i < 8; i++) acc[i][0] = acc[i][1] = make_float4(0.f, 0.f, 0.f, 0.f);
+  for (int i = 0; i < TM; i++)
+#pragma unroll
+    for (int j = 0; j < TN / 4; j++) acc[i][j] = make_float4(0.f, 0.f, 0.f, 0.f);
 
   slice_regs r;
   load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, 0, tid);
@@ -197,35 +231,31 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
     if (more) load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, (s + 1) * KWG, tid);
 #pragma unroll
     for (int p = 0; p < KWG; p++) {
-      const float4 a0 = *reinterpret_cast<const float4 *>(&as[cur][p][4 * tm]);
-      const float4 a1 = *reinterpret_cast<const float4 *>(&as[cur][p][MWG / 2 + 4 * tm]);
-      const float4 b0 = *reinterpret_cast<const float4 *>(&bs[cur][p][4 * tn]);
-      const float4 b1 = *reinterpret_cast<const float4 *>(&bs[cur][p][NWG / 2 + 4 * tn]);
-      const float av[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+      float av[TM];
+      float4 bv[TN / 4];
+      load_fragments(av, bv, as[cur][p], bs[cur][p], tm, tn);
 #pragma unroll
-      for (int i = 0; i < 8; i++) {
-        acc[i][0].x = fmaf(av[i], b0.x, acc[i][0].x);
-        acc[i][0].y = fmaf(av[i], b0.y, acc[i][0].y);
-        acc[i][0].z = fmaf(av[i], b0.z, acc[i][0].z);
-        acc[i][0].w = fmaf(av[i], b0.w, acc[i][0].w);
-        acc[i][1].x = fmaf(av[i], b1.x, acc[i][1].x);
-        acc[i][1].y = fmaf(av[i], b1.y, acc[i][1].y);
-        acc[i][1].z = fmaf(av[i], b1.z, acc[i][1].z);
-        acc[i][1].w = fmaf(av[i], b1.w, acc[i][1].w);
-      }
+      for (int i = 0; i < TM; i++)
+#pragma unroll
+        for (int j = 0; j < TN / 4; j++) {
+          acc[i][j].x = fmaf(av[i], bv[j].x, acc[i][j].x);
+          acc[i][j].y = fmaf(av[i], bv[j].y, acc[i][j].y);
+          acc[i][j].z = fmaf(av[i], bv[j].z, acc[i][j].z);
+          acc[i][j].w = fmaf(av[i], bv[j].w, acc[i][j].w);
+        }
     }
     if (more) store_slices(r, as[cur ^ 1], bs[cur ^ 1], tid);
     __syncthreads();
   }
 
 #pragma unroll
-  for (int i = 0; i < 8; i++) {
-    const uint gi = row0 + (i < 4 ? 4 * tm + i : MWG / 2 + 4 * tm + i - 4);
+  for (int i = 0; i < TM; i++) {
+    const uint gi = row0 + (i / 4) * 4 * MDIMC + 4 * tm + i % 4;
     if (gi >= m) continue;
 #pragma unroll
-    for (int h = 0; h < 2; h++) {
-      const uint gj = col0 + h * (NWG / 2) + 4 * tn;
-      store4(c + (ulong)gi * ldc + gj, (int)n - (int)gj, acc[i][h], alpha, beta);
+    for (int j = 0; j < TN / 4; j++) {
+      const uint gj = col0 + j * 4 * NDIMC + 4 * tn;
+      store4(c + (u64)gi * ldc + gj, (int)n - (int)gj, acc[i][j], alpha, beta);
     }
   }
 }

@@ -4,6 +4,8 @@
 # compute-sanitizer, run the benchmarks, and print a short table last.
 # Everything lands in $OUT (default: ./gpu-check-out). Needs .carry/ from
 # scripts/gpu-carry.sh when the machine lacks GoogleTest or the OpenCL loader.
+# GPUK_CHECK_STAGES picks the stages after the build (default: all of
+# "tests sanitizer bench matmul tune"), to fit one call's ten minutes.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$root/gpu-check-out}
@@ -11,6 +13,9 @@ mkdir -p "$out"
 build=${GPUK_BUILD_DIR:-/tmp/gpuk-gpu-build}
 export GPUK_CACHE_DIR=$(mktemp -d /tmp/gpuk-cache.XXXXXX)
 log() { echo "== $*" | tee -a "$out/summary.txt"; }
+stages=" ${GPUK_CHECK_STAGES:-tests sanitizer bench matmul tune} "
+want() { [[ $stages == *" $1 "* ]]; }
+test_rc=0 san_rc=0 bench_rc=0
 : > "$out/summary.txt"
 
 { nvidia-smi; nvcc --version; } > "$out/nvidia-smi.txt" 2>&1
@@ -41,13 +46,58 @@ log "gpuk-info"
 "$build/tools/gpuk-info" | tee "$out/gpuk-info.txt"
 "$build/tools/gpuk-info" --json > "$out/gpuk-info.json"
 
+if want tests; then
 log "test suite (every device)"
 (cd "$build" && ctest --output-on-failure -j4) > "$out/ctest.txt" 2>&1
 test_rc=$?
 grep -E "tests passed|tests failed|FAILED|Failed" "$out/ctest.txt" | tee -a "$out/summary.txt"
+fi
 
+if want bench; then
+log "benchmarks"
+"$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 > "$out/bench.txt" 2>&1
+bench_rc=$?
+"$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 --csv > "$out/bench.csv" 2>/dev/null
+cat "$out/bench.txt"
+fi
+if want matmul; then
+log "matmul"
+# The shape the library picks (its table), against cuBLAS and the CPU, then
+# other shapes of the CUDA kernel (8 x 8, 16 x 8, 8 x 16 results per thread;
+# 48 KiB of static shared memory caps KWG) and the best portable one.
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --device cpu --repeat 20 \
+  > "$out/matmul.txt" 2>&1 || bench_rc=$?
+"$build/bench/gpuk-bench" matmul --n 2048 --device cuda:0 --repeat 20 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 20 \
+  --block cuda:128x256x8/16x16,cuda:256x128x8/16x16,cuda:128x128x16/8x16,cuda:128x128x16/16x16,cuda:64x256x16/8x32,64x64x8/16x16 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+cat "$out/matmul.txt"
+log "matmul f64"
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --dtype f64 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+tail -n 3 "$out/matmul.txt"
+fi
+if want tune; then
+log "a tuning run (float, 40 shapes; its database comes back as gemm-tuning.txt)"
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --tune --tune-max 40 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+cp "$GPUK_CACHE_DIR/gemm-tuning.txt" "$out/" 2>/dev/null || true
+tail -n 4 "$out/matmul.txt"
+fi
+
+if want ptxas; then
+log "ptxas: registers and spills of the CUDA GEMM kernel's shapes"
+for shape in "128 128 8 16 16" "128 128 16 16 16" "128 64 16 16 8" "64 64 32 8 8"; do
+  set -- $shape
+  echo "MWG=$1 NWG=$2 KWG=$3 MDIMC=$4 NDIMC=$5:" >> "$out/ptxas.txt"
+  nvcc -arch=sm_90 -cubin -Xptxas -v -DMWG=$1 -DNWG=$2 -DKWG=$3 -DMDIMC=$4 -DNDIMC=$5 \
+    "$root/kernels/gemm_cuda.cu" -o /tmp/gemm_cuda.cubin >> "$out/ptxas.txt" 2>&1
+done
+grep -E "^MWG|registers|spill" "$out/ptxas.txt" | tee -a "$out/summary.txt"
+fi
+if want sanitizer; then
 log "compute-sanitizer memcheck on the CUDA tests"
-san_rc=0
 : > "$out/sanitizer.txt"
 # API errors are off: the tests provoke them on purpose (a missing kernel name)
 # and check that they come back as statuses.
@@ -58,24 +108,7 @@ for t in "$build"/tests/test_*; do
     "$t" --gtest_filter='*cuda*:*Cuda*' >> "$out/sanitizer.txt" 2>&1 || san_rc=$?
 done
 grep -E "ERROR SUMMARY|PASSED|FAILED" "$out/sanitizer.txt" | sort | uniq -c | tee -a "$out/summary.txt"
-
-log "benchmarks"
-"$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 > "$out/bench.txt" 2>&1
-bench_rc=$?
-"$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 --csv > "$out/bench.csv" 2>/dev/null
-cat "$out/bench.txt"
-log "matmul"
-"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --device cpu --repeat 10 \
-  --block 64x64x8/16x16,128x128x8/16x16,cuda:128x128x8/16x16,cuda:128x128x16/16x16,cuda:128x64x8/16x8,cuda:128x64x16/16x8,cuda:64x128x8/8x16,cuda:64x64x8/8x8,cuda:256x64x16/32x8,cuda:64x256x16/8x32 \
-  > "$out/matmul.txt" 2>&1 || bench_rc=$?
-cat "$out/matmul.txt"
-log "matmul f64, then a tuning run (float, 40 shapes; its database comes back as gemm-tuning.txt)"
-"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --dtype f64 \
-  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
-"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --tune --tune-max 40 \
-  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
-cp "$GPUK_CACHE_DIR/gemm-tuning.txt" "$out/" 2>/dev/null || true
-tail -n 4 "$out/matmul.txt"
+fi
 
 log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
 # A record for bench/results/: when, where, which commit, the command, the table.
@@ -85,16 +118,17 @@ log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
   echo "- device: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null)"
   echo "- commit: ${GPUK_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
   echo "- command: scripts/gpu-check.sh (bench: gpuk-bench all --device all --n 134217728 --repeat 20)"
-  echo "- tests: $(grep -E 'tests passed|tests failed' "$out/ctest.txt")"
-  echo "- compute-sanitizer memcheck (CUDA tests): $(grep -c 'ERROR SUMMARY: 0 errors' "$out/sanitizer.txt") binaries with 0 errors, exit $san_rc"
+  echo "- stages:$stages"
+  want tests && echo "- tests: $(grep -E 'tests passed|tests failed' "$out/ctest.txt")"
+  want sanitizer && echo "- compute-sanitizer memcheck (CUDA tests): $(grep -c 'ERROR SUMMARY: 0 errors' "$out/sanitizer.txt") binaries with 0 errors, exit $san_rc"
   echo
   echo '```'
   cat "$out/gpuk-info.txt"
   echo
-  cat "$out/bench.txt"
+  cat "$out/bench.txt" 2>/dev/null
   echo
-  echo "gpuk-bench matmul --n 4096 --device cuda:0 --device cpu --repeat 10 --block (see scripts/gpu-check.sh)"
-  cat "$out/matmul.txt"
+  echo "gpuk-bench matmul runs of scripts/gpu-check.sh (table shape at n = 4096 and 2048, then --block shapes)"
+  cat "$out/matmul.txt" 2>/dev/null
   echo '```'
 } > "$out/results.md"
 # Only a few files come back from a device machine: keep the record and the

@@ -76,8 +76,12 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
   };
   const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, K}), GPUK_ERROR_UNSUPPORTED, "float only");
-  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 16, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
-                    "mwg = 8*mdimc and nwg = 8*ndimc");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 32, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "mwg/mdimc and nwg/ndimc in {4, 8, 16} with a product <= 128 (got 64x64/32x8)");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {256, 256, 8, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "product <= 128");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {60, 64, 8, 8, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "(got 60x64/8x8)");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 6, 8, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
                     "kwg % 4 == 0 (got 6)");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {128, 128, 4, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,

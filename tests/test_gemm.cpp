@@ -165,6 +165,9 @@ TEST_P(Gemm, CudaKernelShapes) {
       {128, 64, 16, 16, 8, K},   // rectangular
       {128, 128, 8, 16, 16, K},  // the default
       {128, 128, 16, 16, 16, K}, // the largest that fits 48 KiB of shared memory
+      {128, 256, 8, 16, 16, K},  // 8 x 16 results per thread (the H100 default)
+      {256, 128, 8, 16, 16, K},  // 16 x 8
+      {64, 64, 16, 16, 4, K},    // 4 x 16
   };
   if (info_.backend != GPUK_BACKEND_CUDA) {
     gpuk_buffer *b;

@@ -482,7 +482,8 @@ typedef enum gpuk_gemm_kernel {
   /* kernels/gemm.cl: portable, every GPU backend, float and double. */
   GPUK_GEMM_KERNEL_PORTABLE = 0,
   /* kernels/gemm_cuda.cu: CUDA devices, float only; float4 shared-memory reads,
-   * an 8 x 8 register tile per thread and a double-buffered K loop. */
+   * a register tile of up to 16 x 8 (or 8 x 16) results per thread and a
+   * double-buffered K loop. */
   GPUK_GEMM_KERNEL_CUDA = 1
 } gpuk_gemm_kernel;
 
@@ -494,7 +495,8 @@ typedef enum gpuk_gemm_kernel {
  *   and the tiles fit in local memory;
  * - PORTABLE: mwg % mdimc == 0, nwg % ndimc == 0,
  *   (mwg * kwg) % (mdimc * ndimc) == 0, (nwg * kwg) % (mdimc * ndimc) == 0;
- * - CUDA: mwg == 8 * mdimc, nwg == 8 * ndimc, kwg % 4 == 0,
+ * - CUDA: mwg / mdimc and nwg / ndimc each 4, 8 or 16 (exact), their product
+ *   <= 128, kwg % 4 == 0,
  *   (mwg * kwg / 4) % (mdimc * ndimc) == 0, (nwg * kwg / 4) % (mdimc * ndimc) == 0.
  * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */
 typedef struct gpuk_gemm_config {

@@ -34,8 +34,12 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "config: GPUK_GEMM_KERNEL_CUDA is float only; use "
                            "GPUK_GEMM_KERNEL_PORTABLE for double");
-  if (c->mwg != 8 * c->mdimc || c->nwg != 8 * c->ndimc)
-    return CONFIG_ERROR("the CUDA kernel needs mwg = 8*mdimc and nwg = 8*ndimc (got %ux%u/%ux%u)",
+  /* Results per thread along m and n: 4 x 4 quadrants, at most 128 results. */
+  const unsigned tm = c->mwg / c->mdimc, tn = c->nwg / c->ndimc;
+  if (c->mwg % c->mdimc || c->nwg % c->ndimc || tm % 4 || tn % 4 || tm > 16 || tn > 16 ||
+      tm * tn > 128)
+    return CONFIG_ERROR("the CUDA kernel needs mwg/mdimc and nwg/ndimc in {4, 8, 16} with a product "
+                        "<= 128 (got %ux%u/%ux%u)",
                         c->mwg, c->nwg, c->mdimc, c->ndimc);
   if (c->kwg % 4) return CONFIG_ERROR("the CUDA kernel needs kwg %% 4 == 0 (got %u)", c->kwg);
   if ((c->mwg * c->kwg / 4) % threads)

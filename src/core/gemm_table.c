@@ -23,13 +23,19 @@ typedef struct table_row {
 enum { ANY_DTYPE = -1 };
 
 #define PORTABLE(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_PORTABLE}
+#define CUDA(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_CUDA}
 
 static const table_row table[] = {
-    /* Best of 147 portable shapes at n = 4096: 18.9 TFLOP/s
-     * (bench/results/2026-11-22-h100-gemm-sweep.csv). */
+    /* Float on an H100: the CUDA kernel with 8 x 16 results per thread, 89.6%
+     * of cuBLAS SGEMM at n = 4096 (46.1 TFLOP/s) and 92.5% at 2048
+     * (bench/results/2026-11-23-h100-gemm-cuda.md); the best portable shape
+     * reached 18.9 TFLOP/s (bench/results/2026-11-22-h100-gemm-sweep.csv). */
     {GPUK_GEMM_ORIGIN_DEVICE_TABLE, GPUK_BACKEND_CUDA, "H100", NULL, 0, GPUK_FLOAT32,
-     PORTABLE(64, 64, 8, 16, 16)},
-    /* Other NVIDIA GPUs: the H100's shape until one is measured. */
+     CUDA(128, 256, 8, 16, 16)},
+    /* Other NVIDIA GPUs: the H100's shapes until one is measured (cuBLAS's own
+     * FFMA kernels take a 256 x 128 x 8 tile of 256 threads from sm_80 on). */
+    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_CUDA, NULL, NULL, 0, GPUK_FLOAT32,
+     CUDA(128, 256, 8, 16, 16)},
     {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_CUDA, NULL, NULL, 0, ANY_DTYPE, PORTABLE(64, 64, 8, 16, 16)},
     {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, "NVIDIA", 0, ANY_DTYPE,
      PORTABLE(64, 64, 8, 16, 16)},

@@ -19,6 +19,8 @@ static const unsigned tile_sizes[] = {32, 64, 128};
 static const unsigned k_slices[] = {8, 16, 32};
 static const unsigned group_sides[] = {8, 16, 32};
 static const unsigned cuda_group_sides[] = {4, 8, 16};
+/* Results per thread (along m, along n) of the CUDA kernel. */
+static const unsigned cuda_thread_tiles[][2] = {{8, 8}, {16, 8}, {8, 16}};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct candidates {
@@ -63,14 +65,16 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
                                             GPUK_GEMM_KERNEL_PORTABLE},
                          1);
   if (info->backend != GPUK_BACKEND_CUDA || dtype != GPUK_FLOAT32) return;
-  for (size_t k = 0; k < COUNT(k_slices); k++)
-    for (size_t y = 0; y < COUNT(cuda_group_sides); y++)
-      for (size_t x = 0; x < COUNT(cuda_group_sides); x++)
-        add_if_legal(c, info, dtype,
-                     (gpuk_gemm_config){8 * cuda_group_sides[y], 8 * cuda_group_sides[x],
-                                        k_slices[k], cuda_group_sides[y], cuda_group_sides[x],
-                                        GPUK_GEMM_KERNEL_CUDA},
-                     1);
+  for (size_t t = 0; t < COUNT(cuda_thread_tiles); t++)
+    for (size_t k = 0; k < COUNT(k_slices); k++)
+      for (size_t y = 0; y < COUNT(cuda_group_sides); y++)
+        for (size_t x = 0; x < COUNT(cuda_group_sides); x++)
+          add_if_legal(c, info, dtype,
+                       (gpuk_gemm_config){cuda_thread_tiles[t][0] * cuda_group_sides[y],
+                                          cuda_thread_tiles[t][1] * cuda_group_sides[x],
+                                          k_slices[k], cuda_group_sides[y], cuda_group_sides[x],
+                                          GPUK_GEMM_KERNEL_CUDA},
+                       1);
 }
 
 /* Keeps the baseline and an even sample of the rest, max in all. */
