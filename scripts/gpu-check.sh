@@ -2,7 +2,9 @@
 # One call on a GPU machine: build with CUDA (and OpenCL when the NVIDIA ICD is
 # there), list devices, run the whole suite, run the CUDA tests under
 # compute-sanitizer, run the benchmarks, and print a short table last.
-# Everything lands in $OUT (default: ./gpu-check-out). Needs .carry/ from
+# Everything lands in $OUT (default: ./gpu-check-out). GPUK_COMMIT names the
+# commit in the record (the device copy's .git can lag behind the tree).
+# Needs .carry/ from
 # scripts/gpu-carry.sh when the machine lacks GoogleTest or the OpenCL loader.
 # GPUK_CHECK_STAGES picks the stages after the build (default: all of
 # "tests sanitizer bench matmul tune"), to fit one call's ten minutes.
