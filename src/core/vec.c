@@ -1,12 +1,12 @@
 /* The built-in vector operations (gpuk_vec_*): argument checks, then either the
  * backend's native op (CPU) or the shared kernels/stream.cl kernels (GPUs). */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "builtin.h"
 #include "handles.h"
 #include "shape.h"
+#include "vec_expr.h"
 
 static gpuk_status check_vector(const gpuk_buffer *b, const char *arg, const gpuk_device *device,
                                 size_t n) {
@@ -115,39 +115,6 @@ gpuk_status gpuk_vec_triad_f32(gpuk_stream *stream, const gpuk_buffer *b, const 
   return gpuk__finish(s, blocking, launch_elementwise(s, "gpuk_triad", n, 5, args));
 }
 
-/* GPU dot: one partial per work-group into the stream's scratch buffer, summed
- * on the host in double after the stream has finished. */
-static gpuk_status dot_with_kernel(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b,
-                                   size_t n, double *result) {
-  gpuk_device *d = s->obj.device;
-  /* CPU drivers: a few groups per core, each over one contiguous chunk (see
-   * gpuk_dot_chunked); measured 8x faster than gpuk_dot on PoCL. */
-  const int chunked = d->entry.info.type == GPUK_DEVICE_TYPE_CPU;
-  size_t chunk = 0;
-  gpuk__launch_shape shape = chunked ? gpuk__chunked_shape(d, n, &chunk) : gpuk__stream_shape(d, n);
-  float *host = malloc(shape.groups * sizeof *host);
-  if (!host) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate dot partials");
-  pthread_mutex_lock(&s->scratch_lock);
-  gpuk_buffer *partial = NULL;
-  gpuk_status st = gpuk__stream_scratch(s, shape.groups * sizeof(float), &partial);
-  if (!st) {
-    gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)a), gpuk_arg_buffer((gpuk_buffer *)b),
-                       gpuk_arg_buffer(partial), gpuk_arg_u64(n), gpuk_arg_u64(chunk)};
-    st = launch_stream_kernel(s, chunked ? "gpuk_dot_chunked" : "gpuk_dot", &shape,
-                              chunked ? 5 : 4, args);
-  }
-  if (!st) st = d->ops->buffer_read(s, partial, 0, shape.groups * sizeof(float), host);
-  if (!st) st = d->ops->stream_synchronize(s);
-  pthread_mutex_unlock(&s->scratch_lock);
-  if (!st) {
-    double sum = 0.0;
-    for (size_t g = 0; g < shape.groups; g++) sum += host[g];
-    *result = sum;
-  }
-  free(host);
-  return st;
-}
-
 gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a, const gpuk_buffer *b,
                              size_t n, double *result) {
   gpuk__clear_error();
@@ -160,5 +127,5 @@ gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a, const gp
   if (n == 0) return GPUK_SUCCESS;
   const gpuk_backend_ops *ops = s->obj.device->ops;
   if (ops->vec_dot_f32) return ops->vec_dot_f32(s, a, b, n, result);
-  return dot_with_kernel(s, a, b, n, result);
+  return gpuk__vec_dot_expr(s, a, b, n, result);
 }

@@ -8,9 +8,10 @@
 #include "handles.h"
 #include "vec_expr.h"
 
-typedef enum op_kind { OP_AXPY, OP_SUM, OP_MIN, OP_MAX, OP_SUMSQ, OP_COUNT } op_kind;
+typedef enum op_kind { OP_AXPY, OP_SUM, OP_DOT, OP_MIN, OP_MAX, OP_SUMSQ, OP_COUNT } op_kind;
 
-/* A reduction over "const float *x" (reduce and map expressions in acc_t, the
+/* A reduction over "const float *x" (and "const float *y" for the dot; reduce
+ * and map expressions in acc_t, the
  * accumulator type), or the element-wise axpy. Sums accumulate in double where
  * the device has it (a float running sum of a million squares is off by ~1e-5
  * relative); fmin/fmax are exact in float and skip NaN elements, as C's do. */
@@ -20,6 +21,7 @@ static const struct op_def {
 } defs[OP_COUNT] = {
     [OP_AXPY] = {"vec_axpy", NULL, NULL, "y[i] = a * x[i] + y[i]", 0},
     [OP_SUM] = {"vec_sum", "0", "a + b", "(acc_t)x[i]", 1},
+    [OP_DOT] = {"vec_dot", "0", "a + b", "(acc_t)x[i] * y[i]", 1},
     [OP_MIN] = {"vec_min", "INFINITY", "fmin(a, b)", "x[i]", 0},
     [OP_MAX] = {"vec_max", "-INFINITY", "fmax(a, b)", "x[i]", 0},
     [OP_SUMSQ] = {"vec_sumsq", "0", "a + b", "(acc_t)x[i] * x[i]", 1},
@@ -75,7 +77,8 @@ static gpuk_status get_op(gpuk_device *device, op_kind op, void **handle, gpuk_d
       int dbl = d->accumulate_double && device->entry.info.supports_double;
       v->acc_type[op] = dbl ? GPUK_FLOAT64 : GPUK_FLOAT32;
       st = gpuk_reduction_create(device, v->acc_type[op], d->neutral, d->reduce, d->map,
-                                 "const float *x", d->name,
+                                 op == OP_DOT ? "const float *x, const float *y" : "const float *x",
+                                 d->name,
                                  dbl ? "typedef double acc_t;" : "typedef float acc_t;",
                                  &v->reductions[op]);
     }
@@ -108,10 +111,11 @@ gpuk_status gpuk_vec_axpy_f32(gpuk_stream *stream, const gpuk_buffer *x, gpuk_bu
   return gpuk_elementwise_run(stream, k, 0, n, 3, args);
 }
 
-/* Runs reduction op over x[0, n) into *result; n == 0 gives empty_value, or
- * an error when the operation has no value for no elements (empty_value NaN). */
-static gpuk_status reduce(gpuk_stream *stream, op_kind op, const gpuk_buffer *x, size_t n,
-                          double *result, double empty_value) {
+/* Runs reduction op over x[0, n) (and y, for the dot) into *result; n == 0
+ * gives empty_value, or an error when the operation has no value for no
+ * elements (empty_value NaN). */
+static gpuk_status reduce2(gpuk_stream *stream, op_kind op, const gpuk_buffer *x,
+                           const gpuk_buffer *y, size_t n, double *result, double empty_value) {
   gpuk__clear_error();
   gpuk_device *device;
   gpuk_status st = device_of(x, "x", &device);
@@ -128,10 +132,20 @@ static gpuk_status reduce(gpuk_stream *stream, op_kind op, const gpuk_buffer *x,
     float f;
     double d;
   } value;
-  gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)x)};
-  st = gpuk_reduction_run(stream, r, 0, n, 1, args, &value);
+  gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)x), gpuk_arg_buffer((gpuk_buffer *)y)};
+  st = gpuk_reduction_run(stream, r, 0, n, y ? 2 : 1, args, &value);
   if (!st) *result = n == 0 ? empty_value : acc_type == GPUK_FLOAT64 ? value.d : value.f;
   return st;
+}
+
+static gpuk_status reduce(gpuk_stream *stream, op_kind op, const gpuk_buffer *x, size_t n,
+                          double *result, double empty_value) {
+  return reduce2(stream, op, x, NULL, n, result, empty_value);
+}
+
+gpuk_status gpuk__vec_dot_expr(gpuk_stream *stream, const gpuk_buffer *x, const gpuk_buffer *y,
+                               size_t n, double *result) {
+  return reduce2(stream, OP_DOT, x, y, n, result, 0.0);
 }
 
 gpuk_status gpuk_vec_sum_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
