@@ -1,6 +1,7 @@
 /* The built-in vector operations made from expression kernels (axpy, sum,
- * min, max, norm2): each is an element-wise or reduction handle created on a
- * device's first call and kept until the device closes. */
+ * min, max, norm2, and dot on backends without their own): each is an
+ * element-wise or reduction handle created on a device's first call and kept
+ * until the device closes. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -11,8 +12,7 @@
 typedef enum op_kind { OP_AXPY, OP_SUM, OP_DOT, OP_MIN, OP_MAX, OP_SUMSQ, OP_COUNT } op_kind;
 
 /* A reduction over "const float *x" (and "const float *y" for the dot; reduce
- * and map expressions in acc_t, the
- * accumulator type), or the element-wise axpy. Sums accumulate in double where
+ * and map expressions in acc_t, the accumulator type), or the element-wise axpy. Sums accumulate in double where
  * the device has it (a float running sum of a million squares is off by ~1e-5
  * relative); fmin/fmax are exact in float and skip NaN elements, as C's do. */
 static const struct op_def {
@@ -114,8 +114,8 @@ gpuk_status gpuk_vec_axpy_f32(gpuk_stream *stream, const gpuk_buffer *x, gpuk_bu
 /* Runs reduction op over x[0, n) (and y, for the dot) into *result; n == 0
  * gives empty_value, or an error when the operation has no value for no
  * elements (empty_value NaN). */
-static gpuk_status reduce2(gpuk_stream *stream, op_kind op, const gpuk_buffer *x,
-                           const gpuk_buffer *y, size_t n, double *result, double empty_value) {
+static gpuk_status reduce(gpuk_stream *stream, op_kind op, const gpuk_buffer *x,
+                          const gpuk_buffer *y, size_t n, double *result, double empty_value) {
   gpuk__clear_error();
   gpuk_device *device;
   gpuk_status st = device_of(x, "x", &device);
@@ -138,34 +138,29 @@ static gpuk_status reduce2(gpuk_stream *stream, op_kind op, const gpuk_buffer *x
   return st;
 }
 
-static gpuk_status reduce(gpuk_stream *stream, op_kind op, const gpuk_buffer *x, size_t n,
-                          double *result, double empty_value) {
-  return reduce2(stream, op, x, NULL, n, result, empty_value);
-}
-
 gpuk_status gpuk__vec_dot_expr(gpuk_stream *stream, const gpuk_buffer *x, const gpuk_buffer *y,
                                size_t n, double *result) {
-  return reduce2(stream, OP_DOT, x, y, n, result, 0.0);
+  return reduce(stream, OP_DOT, x, y, n, result, 0.0);
 }
 
 gpuk_status gpuk_vec_sum_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
                              double *result) {
-  return reduce(stream, OP_SUM, x, n, result, 0.0);
+  return reduce(stream, OP_SUM, x, NULL, n, result, 0.0);
 }
 
 gpuk_status gpuk_vec_min_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
                              double *result) {
-  return reduce(stream, OP_MIN, x, n, result, NAN);
+  return reduce(stream, OP_MIN, x, NULL, n, result, NAN);
 }
 
 gpuk_status gpuk_vec_max_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
                              double *result) {
-  return reduce(stream, OP_MAX, x, n, result, NAN);
+  return reduce(stream, OP_MAX, x, NULL, n, result, NAN);
 }
 
 gpuk_status gpuk_vec_norm2_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
                                double *result) {
-  gpuk_status st = reduce(stream, OP_SUMSQ, x, n, result, 0.0);
+  gpuk_status st = reduce(stream, OP_SUMSQ, x, NULL, n, result, 0.0);
   if (!st) *result = sqrt(*result);
   return st;
 }
