@@ -28,6 +28,13 @@ static int tuning_path(char *path, size_t size) {
   return (n > 0 && (size_t)n < size) ? 0 : -1;
 }
 
+/* tuning_path for the public functions: an error status when there is none. */
+static gpuk_status tuning_path_or_error(char *path, size_t size) {
+  if (tuning_path(path, size) == 0) return GPUK_SUCCESS;
+  return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                         "no cache directory: set GPUK_CACHE_DIR, XDG_CACHE_HOME or HOME");
+}
+
 /* Reads path into db (empty when the file is missing, unreadable or larger
  * than FILE_MAX_BYTES: tuning results are an optimisation). */
 static void read_db(const char *path, gpuk__tuning_db *db) {
@@ -64,9 +71,8 @@ gpuk_status gpuk_gemm_tuning_path(char *path, size_t size) {
   gpuk__clear_error();
   if (!path) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "path is NULL");
   char full[PATH_MAX_CHARS];
-  if (tuning_path(full, sizeof full))
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "no cache directory: set GPUK_CACHE_DIR, XDG_CACHE_HOME or HOME");
+  gpuk_status st = tuning_path_or_error(full, sizeof full);
+  if (st) return st;
   if (strlen(full) >= size)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "size %zu is too small for the %zu-byte path",
                            size, strlen(full) + 1);
@@ -109,9 +115,8 @@ gpuk_status gpuk_gemm_tuning_save(const gpuk_device *device, gpuk_dtype dtype,
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "gflops %g and n %zu must be >= 0 and below 2^32", gflops, n);
   char path[PATH_MAX_CHARS];
-  if (tuning_path(path, sizeof path))
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "no cache directory: set GPUK_CACHE_DIR, XDG_CACHE_HOME or HOME");
+  st = tuning_path_or_error(path, sizeof path);
+  if (st) return st;
   gpuk__tuning_entry e = {info->backend, dtype, "", *config, (unsigned long)(gflops + 0.5),
                           (unsigned long)n};
   memcpy(e.device, info->name, strlen(info->name) + 1);
