@@ -90,7 +90,7 @@ fi
 
 if want ptxas; then
 log "ptxas: registers and spills of the CUDA GEMM kernel's shapes"
-for shape in "128 128 8 16 16" "128 128 16 16 16" "128 64 16 16 8" "64 64 32 8 8"; do
+for shape in "128 256 8 16 16" "256 128 8 16 16" "128 128 16 16 16" "64 64 32 8 8"; do
   set -- $shape
   echo "MWG=$1 NWG=$2 KWG=$3 MDIMC=$4 NDIMC=$5:" >> "$out/ptxas.txt"
   nvcc -arch=sm_90 -cubin -Xptxas -v -DMWG=$1 -DNWG=$2 -DKWG=$3 -DMDIMC=$4 -DNDIMC=$5 \
