@@ -107,6 +107,11 @@ TEST_P(Gemm, KSweepAndLargerNonSquare) {
   Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 300, 129, 517, 1.0, 0.0});
   Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 257, 600, 64, -2.0, 0.25});
   Run<float>({GPUK_TRANS, GPUK_TRANS, 1, 1000, 333, 0.5, 1.0});
+  // Wider than the CPU backend's 2048-column panel, with an offset and padded rows.
+  Case wide{GPUK_NO_TRANS, GPUK_NO_TRANS, 13, 2100, 300, 1.0, 0.5};
+  wide.c_off = 3;
+  wide.pad = 5;
+  Run<float>(wide);
 }
 
 TEST_P(Gemm, AlphaAndBetaCases) {
@@ -140,6 +145,7 @@ TEST_P(Gemm, Double) {
   for (int t = 0; t < 4; t++)
     Run<double>({gpuk_transpose(t & 1), gpuk_transpose(t >> 1), 65, 31, 129, 1.25, 0.0});
   Run<double>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1.0, 1.0});
+  Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 211, 37, 300, -1.0, 2.0});  // several row and k blocks
 }
 
 TEST_P(Gemm, SeveralBlockShapes) {

@@ -1,9 +1,10 @@
 /* The CPU backend's matrix multiply, organised like BLIS: each thread takes a
- * block of C's rows; for every KC-deep slice it packs alpha * op(A) into
- * MR-row slivers and op(B) into NR-column slivers, then a register-tiled
- * MR x NR micro-kernel (GCC vector extensions, an AVX2+FMA clone chosen at run
- * time) accumulates each tile of C. Written once for float and double through
- * the macro below. */
+ * block of C's rows; for every KC-deep slice it packs op(B) into NR-column
+ * slivers and, MC rows at a time (so that they stay in the L2 cache),
+ * alpha * op(A) into MR-row slivers; a register-tiled MR x NR micro-kernel
+ * (GCC vector extensions, an AVX2+FMA clone chosen at run time) adds each
+ * product straight into C. Written once for float and double through the
+ * macro below. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,13 @@
 #include "../core/gemm.h"
 #include "cpu.h"
 
-enum { MR = 6, KC = 256, NC = 2048, ROW_GRAIN = 48 };
+enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef double v4d __attribute__((vector_size(32)));
+/* The same vectors at any element-aligned address of C. */
+typedef float v8f_unaligned __attribute__((vector_size(32), aligned(4), may_alias));
+typedef double v4d_unaligned __attribute__((vector_size(32), aligned(8), may_alias));
 
 static int have_avx2_fma(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -33,29 +37,46 @@ static int have_avx2_fma(void) {
 #define GPUK_TARGET_AVX2
 #endif
 
-/* Micro-kernel body: c_tile (MR x NR, row-major, NR = 2 vectors) =
- * sum over kc of a (MR per step) times b (NR per step). */
-#define MICRO_KERNEL_BODY(T, V)                                                   \
+/* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += the MR x NR
+ * product of kc steps of a (MR per step) and b (NR = 2 vectors per step).
+ * "x - 0" broadcasts x exactly, so no addition is emitted (x + 0 would be). */
+#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED)                                      \
   V acc[MR][2];                                                                   \
   memset(acc, 0, sizeof acc);                                                     \
   for (size_t p = 0; p < kc; p++) {                                               \
     const V b0 = ((const V *)b)[2 * p], b1 = ((const V *)b)[2 * p + 1];           \
     for (int r = 0; r < MR; r++) {                                                \
-      const V ar = (V){0} + a[p * MR + r];                                        \
+      const V ar = a[p * MR + r] - (V){0};                                        \
       acc[r][0] += ar * b0;                                                       \
       acc[r][1] += ar * b1;                                                       \
     }                                                                             \
   }                                                                               \
-  memcpy(tile, acc, sizeof acc);
+  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                                  \
+  if (h == MR && w == 2 * LANES) {                                                \
+    for (int r = 0; r < MR; r++) {                                                \
+      V_UNALIGNED *row = (V_UNALIGNED *)(c + (size_t)r * ldc);                    \
+      row[0] += acc[r][0];                                                        \
+      row[1] += acc[r][1];                                                        \
+    }                                                                             \
+  } else {                                                                        \
+    T tile[MR][2 * LANES];                                                        \
+    memcpy(tile, acc, sizeof acc);                                                \
+    for (size_t r = 0; r < h; r++)                                                \
+      for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];                \
+  }
 
 #define DEFINE_GEMM(T, V, SUFFIX)                                                                \
   enum { NR_##SUFFIX = 2 * (int)(sizeof(V) / sizeof(T)) };                                     \
+  typedef void (*micro_fn_##SUFFIX)(size_t kc, const T *a, const T *b, T *c, size_t ldc,        \
+                                    size_t h, size_t w);                                         \
                                                                                                  \
-  static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, T *tile) {              \
-    MICRO_KERNEL_BODY(T, V)                                                                      \
+  static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, T *c, size_t ldc,       \
+                                     size_t h, size_t w) {                                       \
+    MICRO_KERNEL_BODY(T, V, V##_unaligned)                                                       \
   }                                                                                              \
-  GPUK_TARGET_AVX2 static void micro_avx2_##SUFFIX(size_t kc, const T *a, const T *b, T *tile) { \
-    MICRO_KERNEL_BODY(T, V)                                                                      \
+  GPUK_TARGET_AVX2 static void micro_avx2_##SUFFIX(size_t kc, const T *a, const T *b, T *c,     \
+                                                   size_t ldc, size_t h, size_t w) {             \
+    MICRO_KERNEL_BODY(T, V, V##_unaligned)                                                       \
   }                                                                                              \
                                                                                                  \
   typedef struct job_##SUFFIX {                                                                  \
@@ -99,7 +120,7 @@ static int have_avx2_fma(void) {
   static void rows_##SUFFIX(void *ctx, size_t begin, size_t end) {                               \
     const job_##SUFFIX *j = ctx;                                                                 \
     const gpuk__gemm_args *g = j->g;                                                             \
-    const size_t n = g->n, k = g->k, ldc = g->ldc, mc = end - begin;                             \
+    const size_t n = g->n, k = g->k, ldc = g->ldc;                                             \
     const T beta = (T)g->beta;                                                                   \
     for (size_t i = begin; i < end; i++) {                                                       \
       T *row = j->c + i * ldc;                                                                   \
@@ -109,29 +130,26 @@ static int have_avx2_fma(void) {
         for (size_t x = 0; x < n; x++) row[x] *= beta;                                           \
     }                                                                                            \
     if (k == 0) return;                                                                          \
-    const size_t mc_pad = (mc + MR - 1) / MR * MR;                                               \
     const size_t nc_max = NC < n ? NC : n;                                                       \
     const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                \
-    T *ap = aligned_alloc(64, (mc_pad * KC * sizeof(T) + 63) / 64 * 64);                        \
+    T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                      \
     T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                        \
-    void (*micro)(size_t, const T *, const T *, T *) =                                           \
-        have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;                          \
-    _Alignas(64) T tile[MR * NR_##SUFFIX];                                                       \
+    micro_fn_##SUFFIX micro = have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;   \
     if (!ap || !bp) atomic_store(&((job_##SUFFIX *)ctx)->out_of_memory, 1);                      \
     for (size_t j0 = 0; ap && bp && j0 < n; j0 += NC) {                                          \
       const size_t nc = j0 + NC < n ? NC : n - j0;                                               \
       for (size_t p0 = 0; p0 < k; p0 += KC) {                                                    \
         const size_t kc = p0 + KC < k ? KC : k - p0;                                             \
         pack_b_##SUFFIX(j, p0, kc, j0, nc, bp);                                                  \
-        pack_a_##SUFFIX(j, begin, mc, p0, kc, ap);                                               \
-        for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX) {                                        \
-          const size_t w = nc - jr < NR_##SUFFIX ? nc - jr : NR_##SUFFIX;                        \
-          for (size_t ir = 0; ir < mc; ir += MR) {                                               \
-            const size_t h = mc - ir < MR ? mc - ir : MR;                                        \
-            micro(kc, ap + ir * kc, bp + jr * kc, tile);                                         \
-            for (size_t r = 0; r < h; r++) {                                                     \
-              T *crow = j->c + (begin + ir + r) * ldc + j0 + jr;                                 \
-              for (size_t x = 0; x < w; x++) crow[x] += tile[r * NR_##SUFFIX + x];               \
+        for (size_t i0 = begin; i0 < end; i0 += MC) {                                            \
+          const size_t mc = end - i0 < MC ? end - i0 : MC;                                       \
+          pack_a_##SUFFIX(j, i0, mc, p0, kc, ap);                                                \
+          for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX) {                                      \
+            const size_t w = nc - jr < NR_##SUFFIX ? nc - jr : NR_##SUFFIX;                      \
+            for (size_t ir = 0; ir < mc; ir += MR) {                                             \
+              const size_t h = mc - ir < MR ? mc - ir : MR;                                      \
+              micro(kc, ap + ir * kc, bp + jr * kc, j->c + (i0 + ir) * ldc + j0 + jr, ldc, h,   \
+                    w);                                                                          \
             }                                                                                    \
           }                                                                                      \
         }                                                                                        \
