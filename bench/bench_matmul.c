@@ -43,7 +43,7 @@ static gpuk_status do_gemm_with_transfers(gpuk_stream *s, void *p) {
 static void tune_progress(void *user, unsigned index, unsigned total, const gpuk_gemm_config *c,
                           gpuk_status status, const char *message, double gflops) {
   const char *sel = user;
-  char shape[32];
+  char shape[48];
   gpuk_gemm_config_format(c, shape, sizeof shape);
   if (status == GPUK_SUCCESS)
     fprintf(stderr, "gpuk-bench: tune %s %u/%u %-20s %10.1f GFLOP/s\n", sel, index, total, shape,
@@ -60,7 +60,7 @@ static int tune(gpuk_device *dev, const char *sel, const bench_options *o) {
   gpuk_gemm_tune_result r;
   BENCH_CHECK(gpuk_gemm_tune(dev, o->dtype, &to, &r));
   BENCH_CHECK(gpuk_gemm_tuning_save(dev, o->dtype, &r.best, r.best_gflops, o->n));
-  char best[32], base[32], path[4200];
+  char best[48], base[48], path[4200];
   gpuk_gemm_config_format(&r.best, best, sizeof best);
   gpuk_gemm_config_format(&r.baseline, base, sizeof base);
   BENCH_CHECK(gpuk_gemm_tuning_path(path, sizeof path));

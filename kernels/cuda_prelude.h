@@ -41,6 +41,20 @@ static __device__ __forceinline__ size_t get_global_id(uint d) {
 static __device__ __forceinline__ size_t get_global_size(uint d) {
   return get_num_groups(d) * get_local_size(d);
 }
+/* OpenCL C's vloadN/vstoreN for the widths the portable kernels use. Unlike
+ * OpenCL's, they need p + i * N aligned to the vector's size. */
+#define GPUK_VECTOR_ACCESS(T, N)                                                       \
+  static __device__ __forceinline__ T##N vload##N(size_t i, const T *p) {             \
+    return reinterpret_cast<const T##N *>(p)[i];                                      \
+  }                                                                                   \
+  static __device__ __forceinline__ void vstore##N(T##N x, size_t i, T *p) {          \
+    reinterpret_cast<T##N *>(p)[i] = x;                                               \
+  }
+GPUK_VECTOR_ACCESS(float, 2)
+GPUK_VECTOR_ACCESS(float, 4)
+GPUK_VECTOR_ACCESS(double, 2)
+#undef GPUK_VECTOR_ACCESS
+
 static __device__ __forceinline__ float mad(float a, float b, float c) { return fmaf(a, b, c); }
 static __device__ __forceinline__ double mad(double a, double b, double c) { return fma(a, b, c); }
 

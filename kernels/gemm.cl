@@ -2,11 +2,18 @@
  * OpenCL C subset that both GPU backends compile. A work-group of
  * NDIMC x MDIMC work-items (dimension 0 along n) computes an MWG x NWG tile of C;
  * each step stages a KWG-deep slice of op(A) and op(B) in local memory, and each
- * work-item accumulates (MWG/MDIMC) x (NWG/NDIMC) results in registers, strided
- * by MDIMC and NDIMC so that neighbouring work-items touch neighbouring columns.
+ * work-item accumulates (MWG/MDIMC) x (NWG/NDIMC) results in registers.
+ * A work-item's rows come in groups of VWM adjacent rows, the groups strided by
+ * MDIMC * VWM; its columns likewise (VWN, NDIMC), so that neighbouring
+ * work-items touch neighbouring columns and every group is read from local
+ * memory as one vector. Where a matrix is stored contiguously along a vector
+ * (B and C along n, A^T along m) and the host says its rows are aligned
+ * (VEC_A, VEC_B, VEC_C), global loads and stores are vectors too.
  * Edges are handled in place: loads outside the matrices read zero and stores
  * outside C are skipped, so any m, n, k work without padding.
- * Defines: MWG NWG KWG MDIMC NDIMC, TRANS_A TRANS_B (0/1), GPUK_DOUBLE. */
+ * Defines: MWG NWG KWG MDIMC NDIMC, VWM VWN (1, 2 or 4; at most 16 bytes),
+ * TRANS_A TRANS_B (0/1), VEC_A VEC_B VEC_C (0/1: ld and offset multiples of the
+ * vector width), GPUK_DOUBLE. */
 #ifndef MWG
 #define MWG 64
 #endif
@@ -22,11 +29,26 @@
 #ifndef NDIMC
 #define NDIMC 16
 #endif
+#ifndef VWM
+#define VWM 1
+#endif
+#ifndef VWN
+#define VWN 1
+#endif
 #ifndef TRANS_A
 #define TRANS_A 0
 #endif
 #ifndef TRANS_B
 #define TRANS_B 0
+#endif
+#ifndef VEC_A
+#define VEC_A 0
+#endif
+#ifndef VEC_B
+#define VEC_B 0
+#endif
+#ifndef VEC_C
+#define VEC_C 0
 #endif
 
 #if GPUK_DOUBLE
@@ -34,15 +56,45 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 typedef double real;
+typedef double2 real2;
 #else
 typedef float real;
+typedef float2 real2;
+typedef float4 real4;
 #endif
+typedef real real1;
+
+/* Vectors of width 1, 2 or 4 through one set of names: realW, VLOADW(i, p)
+ * (the i-th W-element vector at p), VSTOREW(x, i, p), ELEMW(x, v) (element v,
+ * a compile-time constant after unrolling). CUDA's vector types have no
+ * arithmetic, so the kernel only loads, stores and takes elements. */
+#define VLOAD1(i, p) ((p)[i])
+#define VLOAD2(i, p) vload2(i, p)
+#define VLOAD4(i, p) vload4(i, p)
+#define VSTORE1(x, i, p) ((p)[i] = (x))
+#define VSTORE2(x, i, p) vstore2(x, i, p)
+#define VSTORE4(x, i, p) vstore4(x, i, p)
+#define ELEM1(x, v) (x)
+#define ELEM2(x, v) ((v) == 0 ? (x).x : (x).y)
+#define ELEM4(x, v) ((v) == 0 ? (x).x : (v) == 1 ? (x).y : (v) == 2 ? (x).z : (x).w)
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define realM CAT(real, VWM)
+#define realN CAT(real, VWN)
+#define VLOAD_M CAT(VLOAD, VWM)
+#define VLOAD_N CAT(VLOAD, VWN)
+#define VSTORE_M CAT(VSTORE, VWM)
+#define VSTORE_N CAT(VSTORE, VWN)
+#define ELEM_M CAT(ELEM, VWM)
+#define ELEM_N CAT(ELEM, VWN)
 
 #define MWI (MWG / MDIMC)
 #define NWI (NWG / NDIMC)
 #define THREADS (MDIMC * NDIMC)
-/* One column of padding keeps the transposing tile stores free of bank conflicts. */
-#define PAD 1
+/* Local rows padded by one vector: aligned vectors, and no bank conflicts on
+ * the transposing tile stores. */
+#define PADM VWM
+#define PADN VWN
 
 /* op(A)(i, p) and op(B)(p, j) of the row-major stored matrices. */
 #if TRANS_A
@@ -60,8 +112,8 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
                         const real beta, __global const real *restrict a, const ulong a_offset,
                         const uint lda, __global const real *restrict b, const ulong b_offset,
                         const uint ldb, __global real *c, const ulong c_offset, const uint ldc) {
-  __local real a_tile[KWG][MWG + PAD];
-  __local real b_tile[KWG][NWG + PAD];
+  __local real a_tile[KWG][MWG + PADM] __attribute__((aligned(16)));
+  __local real b_tile[KWG][NWG + PADN] __attribute__((aligned(16)));
   a += a_offset;
   b += b_offset;
   c += c_offset;
@@ -77,36 +129,71 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
 
   for (uint p0 = 0; p0 < k; p0 += KWG) {
     /* Stage the slices; consecutive work-items read consecutive addresses of
-     * whichever layout the matrix is stored in. */
+     * whichever layout the matrix is stored in, a vector each where that
+     * layout runs along the tile's vectors. */
+#if TRANS_A
+#pragma unroll
+    for (uint e = tid; e < MWG / VWM * KWG; e += THREADS) {
+      const uint i = e % (MWG / VWM) * VWM, p = e / (MWG / VWM);
+      const uint gi = row0 + i, gp = p0 + p;
+#if VEC_A && VWM > 1
+      if (gp < k && gi + VWM <= m) {
+        VSTORE_M(VLOAD_M(0, &A_AT(gi, gp)), 0, &a_tile[p][i]);
+        continue;
+      }
+#endif
+#pragma unroll
+      for (uint v = 0; v < VWM; v++)
+        a_tile[p][i + v] = (gi + v < m && gp < k) ? A_AT(gi + v, gp) : (real)0;
+    }
+#else
 #pragma unroll
     for (uint e = tid; e < MWG * KWG; e += THREADS) {
-#if TRANS_A
-      const uint i = e % MWG, p = e / MWG;
-#else
       const uint p = e % KWG, i = e / KWG;
-#endif
       const uint gi = row0 + i, gp = p0 + p;
       a_tile[p][i] = (gi < m && gp < k) ? A_AT(gi, gp) : (real)0;
     }
+#endif
+#if TRANS_B
 #pragma unroll
     for (uint e = tid; e < NWG * KWG; e += THREADS) {
-#if TRANS_B
       const uint p = e % KWG, j = e / KWG;
-#else
-      const uint j = e % NWG, p = e / NWG;
-#endif
       const uint gj = col0 + j, gp = p0 + p;
       b_tile[p][j] = (gj < n && gp < k) ? B_AT(gp, gj) : (real)0;
     }
+#else
+#pragma unroll
+    for (uint e = tid; e < NWG / VWN * KWG; e += THREADS) {
+      const uint j = e % (NWG / VWN) * VWN, p = e / (NWG / VWN);
+      const uint gj = col0 + j, gp = p0 + p;
+#if VEC_B && VWN > 1
+      if (gp < k && gj + VWN <= n) {
+        VSTORE_N(VLOAD_N(0, &B_AT(gp, gj)), 0, &b_tile[p][j]);
+        continue;
+      }
+#endif
+#pragma unroll
+      for (uint v = 0; v < VWN; v++)
+        b_tile[p][j + v] = (gj + v < n && gp < k) ? B_AT(gp, gj + v) : (real)0;
+    }
+#endif
     barrier(CLK_LOCAL_MEM_FENCE);
 
 #pragma unroll
     for (uint p = 0; p < KWG; p++) {
       real a_reg[MWI], b_reg[NWI];
 #pragma unroll
-      for (uint wi = 0; wi < MWI; wi++) a_reg[wi] = a_tile[p][tm + wi * MDIMC];
+      for (uint gi = 0; gi < MWI / VWM; gi++) {
+        const realM x = VLOAD_M(gi * MDIMC + tm, &a_tile[p][0]);
 #pragma unroll
-      for (uint wj = 0; wj < NWI; wj++) b_reg[wj] = b_tile[p][tn + wj * NDIMC];
+        for (uint v = 0; v < VWM; v++) a_reg[gi * VWM + v] = ELEM_M(x, v);
+      }
+#pragma unroll
+      for (uint gj = 0; gj < NWI / VWN; gj++) {
+        const realN x = VLOAD_N(gj * NDIMC + tn, &b_tile[p][0]);
+#pragma unroll
+        for (uint v = 0; v < VWN; v++) b_reg[gj * VWN + v] = ELEM_N(x, v);
+      }
 #pragma unroll
       for (uint wi = 0; wi < MWI; wi++)
 #pragma unroll
@@ -115,16 +202,40 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
     barrier(CLK_LOCAL_MEM_FENCE);
   }
 
+  /* beta == 0 must not read C: it may hold NaN. */
 #pragma unroll
   for (uint wi = 0; wi < MWI; wi++) {
-    const uint gi = row0 + tm + wi * MDIMC;
+    const uint gi = row0 + (wi / VWM * MDIMC + tm) * VWM + wi % VWM;
+    if (gi >= m) continue;
+    __global real *row = c + (ulong)gi * ldc;
 #pragma unroll
-    for (uint wj = 0; wj < NWI; wj++) {
-      const uint gj = col0 + tn + wj * NDIMC;
-      if (gi < m && gj < n) {
-        __global real *out = c + (ulong)gi * ldc + gj;
-        /* beta == 0 must not read C: it may hold NaN. */
-        *out = beta == (real)0 ? alpha * acc[wi][wj] : alpha * acc[wi][wj] + beta * *out;
+    for (uint gj = 0; gj < NWI / VWN; gj++) {
+      const uint j = col0 + (gj * NDIMC + tn) * VWN;
+#if VEC_C && VWN > 1
+      if (j + VWN <= n) {
+        realN x;
+        if (beta != (real)0) x = VLOAD_N(0, row + j);
+#define GPUK_C_ELEM(v, field)                                                           \
+  if ((v) < VWN)                                                                      \
+    x.field = beta == (real)0 ? alpha * acc[wi][gj * VWN + (v)]                       \
+                              : alpha * acc[wi][gj * VWN + (v)] + beta * x.field;
+        GPUK_C_ELEM(0, x)
+        GPUK_C_ELEM(1, y)
+#if VWN == 4
+        GPUK_C_ELEM(2, z)
+        GPUK_C_ELEM(3, w)
+#endif
+#undef GPUK_C_ELEM
+        VSTORE_N(x, 0, row + j);
+        continue;
+      }
+#endif
+#pragma unroll
+      for (uint v = 0; v < VWN; v++) {
+        if (j + v < n) {
+          const real r = alpha * acc[wi][gj * VWN + v];
+          row[j + v] = beta == (real)0 ? r : r + beta * row[j + v];
+        }
       }
     }
   }

@@ -54,7 +54,12 @@ TEST_P(CudaCompile, GemmVariants) {
   std::string src = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm.cl");
   for (const char *options : {"-DTRANS_A=1 -DTRANS_B=0", "-DTRANS_A=0 -DTRANS_B=1 -DGPUK_DOUBLE=1",
                               "-DMWG=128 -DNWG=128 -DKWG=16 -DMDIMC=16 -DNDIMC=16",
-                              "-DMWG=8 -DNWG=8 -DKWG=8 -DMDIMC=8 -DNDIMC=8 -DGPUK_DOUBLE=1"})
+                              "-DMWG=8 -DNWG=8 -DKWG=8 -DMDIMC=8 -DNDIMC=8 -DGPUK_DOUBLE=1",
+                              // vector widths, with vector global accesses and without
+                              "-DVWM=4 -DVWN=4 -DVEC_A=1 -DVEC_B=1 -DVEC_C=1 -DTRANS_A=1",
+                              "-DVWM=2 -DVWN=4 -DVEC_B=1 -DVEC_C=1 -DTRANS_B=1",
+                              "-DVWM=2 -DVWN=2 -DVEC_A=1 -DVEC_B=1 -DVEC_C=1 -DGPUK_DOUBLE=1 -DTRANS_A=1",
+                              "-DVWM=4 -DVWN=1 -DMWG=64 -DNWG=16 -DMDIMC=16 -DNDIMC=16"})
     EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(), options),
               GPUK_SUCCESS)
         << options << ": " << gpuk_last_error();

@@ -50,7 +50,28 @@ TEST_P(GemmErrors, BadInput) {
                     GPUK_ERROR_INVALID_ARGUMENT, "mwg 64 is not a multiple of mdimc 24");
   bad = {64, 64, 1, 16, 16};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
-                    GPUK_ERROR_INVALID_ARGUMENT, "mwg*kwg = 64 is not a multiple of mdimc*ndimc = 256");
+                    GPUK_ERROR_INVALID_ARGUMENT, "mwg*kwg/vwm = 64 is not a multiple of mdimc*ndimc = 256");
+  const gpuk_gemm_kernel P = GPUK_GEMM_KERNEL_PORTABLE;
+  bad = {64, 64, 8, 8, 8, P, 3, 1};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "vwm 3 and vwn 1 must each be 1, 2 or 4");
+  bad = {64, 64, 8, 8, 8, P, 1, 32};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "vector width above 16");
+  bad = {32, 64, 8, 16, 4, P, 4, 1};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "mwg 32 is not a multiple of mdimc 16 * vwm 4");
+  bad = {64, 32, 8, 8, 16, P, 1, 4};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "nwg 32 is not a multiple of ndimc 16 * vwn 4");
+  bad = {64, 64, 4, 8, 16, P, 1, 4};  // 64 vectors of B's slice for 128 work-items
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "nwg*kwg/vwn = 64 is not a multiple of mdimc*ndimc = 128");
+  if (info_.supports_double) {
+    bad = {64, 64, 8, 8, 8, P, 4, 2};
+    GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT64, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                      GPUK_ERROR_INVALID_ARGUMENT, "at most 16 bytes (2 for double)");
+  }
   bad = {64, 64, 16, 0, 16};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
                     GPUK_ERROR_INVALID_ARGUMENT, "must be > 0");
@@ -76,6 +97,8 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
   };
   const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, K}), GPUK_ERROR_UNSUPPORTED, "float only");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, K, 2, 1}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "vwm and vwn must be 0 or 1 (got 2 and 1)");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 32, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
                     "mwg/mdimc and nwg/ndimc in {4, 8, 16} with a product <= 128 (got 64x64/32x8)");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {256, 256, 8, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,
@@ -97,7 +120,9 @@ TEST(GemmConfigText, BadInputs) {
   gpuk_gemm_config c{7, 7, 7, 7, 7, GPUK_GEMM_KERNEL_PORTABLE};
   for (const char *text : {"", "64x64x8/16", "64x64x8/16x16x", "64x64x8x16x16", "x64x8/16x16",
                            "64x64x8/16x16 ", " 64x64x8/16x16", "12345x1x1/1x1", "-1x64x8/16x16",
-                           "opencl:64x64x8/16x16", "CUDA:64x64x8/16x16", "64x64x8/16x1a"}) {
+                           "opencl:64x64x8/16x16", "CUDA:64x64x8/16x16", "64x64x8/16x1a",
+                           "64x64x8/16x16/", "64x64x8/16x16/4", "64x64x8/16x16/4x", "64x64x8/16x16/4x4/",
+                           "64x64x8/16x16/4x4x4", "64x64x8/16x16/x4"}) {
     GPUK_EXPECT_ERROR(gpuk_gemm_config_parse(text, &c), GPUK_ERROR_INVALID_ARGUMENT,
                       "MWGxNWGxKWG/MDIMCxNDIMC");
     EXPECT_EQ(c.mwg, 7u) << text << ": a failed parse must leave config alone";

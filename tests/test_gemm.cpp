@@ -163,6 +163,45 @@ TEST_P(Gemm, SeveralBlockShapes) {
   }
 }
 
+TEST_P(Gemm, VectorWidths) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
+  const gpuk_gemm_kernel P = GPUK_GEMM_KERNEL_PORTABLE;
+  const gpuk_gemm_config shapes[] = {
+      {64, 64, 16, 8, 8, P, 4, 4},
+      {32, 64, 8, 8, 8, P, 2, 4},
+      {64, 32, 16, 16, 8, P, 4, 2},
+      {16, 16, 8, 4, 4, P, 4, 1},
+  };
+  // Rows aligned to the vectors (ld = 36, 48 or 72, no offsets) but 45 columns,
+  // so the last vector of each row is partial; then rows and offsets that
+  // break the alignment.
+  Case aligned{GPUK_NO_TRANS, GPUK_NO_TRANS, 69, 45, 33, 1.0, 0.5};
+  aligned.pad = 3;
+  Case unaligned = aligned;
+  unaligned.pad = 1;
+  unaligned.a_off = 1;
+  unaligned.b_off = 2;
+  unaligned.c_off = 3;
+  for (const gpuk_gemm_config &c : shapes)
+    for (int t = 0; t < 4; t++)
+      for (Case cs : {aligned, unaligned}) {
+        cs.ta = gpuk_transpose(t & 1);
+        cs.tb = gpuk_transpose(t >> 1);
+        Run<float>(cs, &c);
+        cs.beta = 0;
+        Run<float>(cs, &c);
+        if (HasFailure()) return;
+      }
+  if (!info_.supports_double) return;
+  const gpuk_gemm_config d{32, 32, 8, 8, 8, P, 2, 2};
+  for (int t = 0; t < 4; t++) {
+    aligned.ta = unaligned.ta = gpuk_transpose(t & 1);
+    aligned.tb = unaligned.tb = gpuk_transpose(t >> 1);
+    Run<double>(aligned, &d);
+    Run<double>(unaligned, &d);
+  }
+}
+
 TEST_P(Gemm, CudaKernelShapes) {
   const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
   std::vector<gpuk_gemm_config> shapes = {

@@ -9,7 +9,7 @@
 namespace {
 
 std::string Format(const gpuk_gemm_config &c) {
-  char text[32];
+  char text[48];
   EXPECT_EQ(gpuk_gemm_config_format(&c, text, sizeof text), GPUK_SUCCESS);
   return text;
 }
@@ -17,7 +17,9 @@ std::string Format(const gpuk_gemm_config &c) {
 bool Same(const gpuk_gemm_config &x, const gpuk_gemm_config &y) { return Format(x) == Format(y); }
 
 TEST(GemmConfigText, RoundTrips) {
-  for (const char *text : {"64x64x8/16x16", "cuda:128x64x16/16x8", "1x2x3/4x5", "9999x1x1/1x1"}) {
+  for (const char *text : {"64x64x8/16x16", "cuda:128x64x16/16x8", "1x2x3/4x5", "9999x1x1/1x1",
+                           "64x128x16/8x8/4x4", "1x2x3/4x5/2x1",
+                           "cuda:9999x9999x9999/9999x9999/9999x9999"}) {
     gpuk_gemm_config c;
     GPUK_ASSERT_OK(gpuk_gemm_config_parse(text, &c));
     EXPECT_EQ(Format(c), text);
@@ -30,6 +32,16 @@ TEST(GemmConfigText, RoundTrips) {
   EXPECT_EQ(c.kwg, 16u);
   EXPECT_EQ(c.mdimc, 16u);
   EXPECT_EQ(c.ndimc, 8u);
+  EXPECT_EQ(c.vwm, 1u);
+  EXPECT_EQ(c.vwn, 1u);
+  GPUK_ASSERT_OK(gpuk_gemm_config_parse("64x128x16/8x8/2x4", &c));
+  EXPECT_EQ(c.vwm, 2u);
+  EXPECT_EQ(c.vwn, 4u);
+  // Widths of 1 (or 0, a zero-initialised field) are left out of the text.
+  GPUK_ASSERT_OK(gpuk_gemm_config_parse("64x64x8/16x16/1x1", &c));
+  EXPECT_EQ(Format(c), "64x64x8/16x16");
+  c.vwm = c.vwn = 0;
+  EXPECT_EQ(Format(c), "64x64x8/16x16");
 }
 
 TEST(GemmTuningPath, InTheCacheDirectory) {

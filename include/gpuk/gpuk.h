@@ -490,18 +490,24 @@ typedef enum gpuk_gemm_kernel {
 /* Block shape of a GEMM kernel (CLBlast's names). A work-group of
  * mdimc x ndimc work-items computes an mwg x nwg tile of C, stepping through k
  * in slices of kwg held in local memory; each work-item holds (mwg/mdimc) x
- * (nwg/ndimc) results in registers. Rules, checked before compiling:
+ * (nwg/ndimc) results in registers. The portable kernel's vector widths vwm
+ * and vwn (1, 2 or 4, at most 16 bytes: 1 or 2 for double; 0 means 1) group a
+ * work-item's rows and columns into vectors read from local memory at once,
+ * and vectorise the global loads and stores that run along them (B and C along
+ * n, a transposed A along m; where ld and offset are multiples of the width).
+ * Rules, checked before compiling:
  * - both kernels: mdimc * ndimc <= min(1024, the device's work-group limit),
  *   and the tiles fit in local memory;
- * - PORTABLE: mwg % mdimc == 0, nwg % ndimc == 0,
- *   (mwg * kwg) % (mdimc * ndimc) == 0, (nwg * kwg) % (mdimc * ndimc) == 0;
+ * - PORTABLE: mwg % (mdimc * vwm) == 0, nwg % (ndimc * vwn) == 0,
+ *   (mwg * kwg / vwm) % (mdimc * ndimc) == 0, (nwg * kwg / vwn) % (mdimc * ndimc) == 0;
  * - CUDA: mwg / mdimc and nwg / ndimc each 4, 8 or 16 (exact), their product
- *   <= 128, kwg % 4 == 0,
+ *   <= 128, kwg % 4 == 0, vwm and vwn 0 or 1 (its vectors are fixed),
  *   (mwg * kwg / 4) % (mdimc * ndimc) == 0, (nwg * kwg / 4) % (mdimc * ndimc) == 0.
  * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */
 typedef struct gpuk_gemm_config {
   unsigned mwg, nwg, kwg, mdimc, ndimc;
   gpuk_gemm_kernel kernel;
+  unsigned vwm, vwn;
 } gpuk_gemm_config;
 
 /* The block shape the library uses on this device when none is given, and
@@ -532,10 +538,12 @@ GPUK_API const char *gpuk_gemm_config_origin_name(gpuk_gemm_config_origin origin
 GPUK_API gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtype dtype,
                                             const gpuk_gemm_config *config);
 
-/* Text form of a block shape: "MWGxNWGxKWG/MDIMCxNDIMC" for the portable
- * kernel, "cuda:MWGx..." for the CUDA kernel, numbers of 1 to 4 digits
- * ("64x64x8/16x16"). Parsing checks the syntax only (see gpuk_gemm_config_check).
- * Formatting needs size > the text's length (32 bytes always suffice). */
+/* Text form of a block shape: "MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" for the
+ * portable kernel, "cuda:MWGx..." for the CUDA kernel, numbers of 1 to 4 digits
+ * ("64x64x8/16x16", "64x128x16/8x8/4x4"); formatting writes the vector widths
+ * only when one is above 1. Parsing checks the syntax only (see
+ * gpuk_gemm_config_check). Formatting needs size > the text's length (48 bytes
+ * always suffice). */
 GPUK_API gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config);
 GPUK_API gpuk_status gpuk_gemm_config_format(const gpuk_gemm_config *config, char *text,
                                              size_t size);

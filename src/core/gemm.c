@@ -65,20 +65,26 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
   return gpuk__gemm_check_config(&d->entry.info, g->dtype, &g->config);
 }
 
-/* Compile options of the chosen kernel for these arguments. */
+/* Compile options of the chosen kernel for these arguments. Vector accesses
+ * along the rows of a matrix need rows that start at multiples of the width
+ * (VEC_A, VEC_B, VEC_C): ld and offset both multiples of it. The CUDA kernel's
+ * vectors are float4 along every matrix; the portable kernel's run along A^T
+ * (vwm), B and C (vwn). */
 static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size) {
   const gpuk_gemm_config *c = &g->config;
-  int n = snprintf(options, size, "-DMWG=%u -DNWG=%u -DKWG=%u -DMDIMC=%u -DNDIMC=%u -DTRANS_A=%d -DTRANS_B=%d",
-                   c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, (int)g->trans_a, (int)g->trans_b);
-  if (c->kernel == GPUK_GEMM_KERNEL_CUDA) {
-    /* float4 accesses need 16-byte aligned rows: ld and offset multiples of 4. */
-#define VEC_OK(x) ((g->ld##x % 4 == 0 && g->x##_offset % 4 == 0) ? 1 : 0)
-    snprintf(options + n, size - (size_t)n, " -DVEC_A=%d -DVEC_B=%d -DVEC_C=%d", VEC_OK(a),
-             VEC_OK(b), VEC_OK(c));
-#undef VEC_OK
-  } else {
-    snprintf(options + n, size - (size_t)n, " -DGPUK_DOUBLE=%d", g->dtype == GPUK_FLOAT64);
-  }
+  const int cuda = c->kernel == GPUK_GEMM_KERNEL_CUDA;
+  const unsigned vwm = cuda ? 4 : gpuk__gemm_width(c->vwm);
+  const unsigned vwn = cuda ? 4 : gpuk__gemm_width(c->vwn);
+#define ALIGNED_ROWS(x, w) ((g->ld##x % (w) == 0 && g->x##_offset % (w) == 0) ? 1 : 0)
+  int n = snprintf(options, size,
+                   "-DMWG=%u -DNWG=%u -DKWG=%u -DMDIMC=%u -DNDIMC=%u -DTRANS_A=%d -DTRANS_B=%d "
+                   "-DVEC_A=%d -DVEC_B=%d -DVEC_C=%d",
+                   c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, (int)g->trans_a, (int)g->trans_b,
+                   ALIGNED_ROWS(a, vwm), ALIGNED_ROWS(b, vwn), ALIGNED_ROWS(c, vwn));
+#undef ALIGNED_ROWS
+  if (!cuda)
+    snprintf(options + n, size - (size_t)n, " -DVWM=%u -DVWN=%u -DGPUK_DOUBLE=%d", vwm, vwn,
+             g->dtype == GPUK_FLOAT64);
 }
 
 static gpuk_status gemm_with_kernel(gpuk_stream *s, const gpuk__gemm_args *g) {
@@ -86,7 +92,7 @@ static gpuk_status gemm_with_kernel(gpuk_stream *s, const gpuk__gemm_args *g) {
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
   const gpuk_gemm_config *c = &g->config;
   const int cuda = c->kernel == GPUK_GEMM_KERNEL_CUDA;
-  char options[200];
+  char options[256];
   kernel_options(g, options, sizeof options);
   gpuk_kernel *k;
   gpuk_status st = cuda ? gpuk__builtin_kernel(d, "gemm_cuda.cu", options, "gpuk_gemm_cuda", &k)
@@ -132,7 +138,7 @@ gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose tran
   st = gpuk__resolve_stream(stream, d, &s, &blocking);
   if (st) return st;
   gpuk__gemm_args g = {dtype, trans_a, trans_b, m, n, k, alpha, beta, a, a_offset, lda,
-                       b, b_offset, ldb, c, c_offset, ldc, {0, 0, 0, 0, 0, 0}};
+                       b, b_offset, ldb, c, c_offset, ldc, {0, 0, 0, 0, 0, 0, 0, 0}};
   if (config) {
     g.config = *config;
   } else {

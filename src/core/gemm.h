@@ -19,6 +19,9 @@ typedef struct gpuk__gemm_args {
   gpuk_gemm_config config; /* checked; GPU kernels only */
 } gpuk__gemm_args;
 
+/* A vector width of a config: 0 (a zero-initialised field) means 1. */
+static inline unsigned gpuk__gemm_width(unsigned width) { return width ? width : 1; }
+
 /* The block-shape rules of config's kernel on a device (gemm_config.c); sets
  * the error naming the failing rule. */
 gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
@@ -32,8 +35,8 @@ gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtyp
 int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
                             gpuk_gemm_config *config);
 
-/* gemm_config_text.c: "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC" (fields of 1 to 4
- * digits) into a config, 1 on success, 0 (config untouched) otherwise; and
+/* gemm_config_text.c: "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" (fields of
+ * 1 to 4 digits) into a config, 1 on success, 0 (config untouched) otherwise; and
  * back, returning snprintf's count. Neither sets the error. */
 int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config);
 int gpuk__gemm_config_to_text(const gpuk_gemm_config *config, char *text, size_t size);

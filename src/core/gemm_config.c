@@ -9,17 +9,25 @@
 #define CONFIG_ERROR(...) gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config: " __VA_ARGS__)
 
 /* Rules of kernels/gemm.cl. */
-static gpuk_status check_portable_config(const gpuk_gemm_config *c, unsigned threads) {
-  if (c->mwg % c->mdimc)
-    return CONFIG_ERROR("mwg %u is not a multiple of mdimc %u", c->mwg, c->mdimc);
-  if (c->nwg % c->ndimc)
-    return CONFIG_ERROR("nwg %u is not a multiple of ndimc %u", c->nwg, c->ndimc);
-  if ((c->mwg * c->kwg) % threads)
-    return CONFIG_ERROR("mwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->mwg * c->kwg,
-                        threads);
-  if ((c->nwg * c->kwg) % threads)
-    return CONFIG_ERROR("nwg*kwg = %u is not a multiple of mdimc*ndimc = %u", c->nwg * c->kwg,
-                        threads);
+static gpuk_status check_portable_config(gpuk_dtype dtype, const gpuk_gemm_config *c,
+                                         unsigned threads) {
+  const unsigned vwm = gpuk__gemm_width(c->vwm), vwn = gpuk__gemm_width(c->vwn);
+  const unsigned max_width = dtype == GPUK_FLOAT64 ? 2 : 4;
+  if ((vwm != 1 && vwm != 2 && vwm != 4) || (vwn != 1 && vwn != 2 && vwn != 4) ||
+      vwm > max_width || vwn > max_width)
+    return CONFIG_ERROR("vector widths vwm %u and vwn %u must each be 1, 2 or 4, at most 16 bytes "
+                        "(%u for %s)",
+                        vwm, vwn, max_width, dtype == GPUK_FLOAT64 ? "double" : "float");
+  if (c->mwg % (c->mdimc * vwm))
+    return CONFIG_ERROR("mwg %u is not a multiple of mdimc %u * vwm %u", c->mwg, c->mdimc, vwm);
+  if (c->nwg % (c->ndimc * vwn))
+    return CONFIG_ERROR("nwg %u is not a multiple of ndimc %u * vwn %u", c->nwg, c->ndimc, vwn);
+  if ((c->mwg * c->kwg / vwm) % threads)
+    return CONFIG_ERROR("mwg*kwg/vwm = %u is not a multiple of mdimc*ndimc = %u",
+                        c->mwg * c->kwg / vwm, threads);
+  if ((c->nwg * c->kwg / vwn) % threads)
+    return CONFIG_ERROR("nwg*kwg/vwn = %u is not a multiple of mdimc*ndimc = %u",
+                        c->nwg * c->kwg / vwn, threads);
   return GPUK_SUCCESS;
 }
 
@@ -42,6 +50,10 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
                         "<= 128 (got %ux%u/%ux%u)",
                         c->mwg, c->nwg, c->mdimc, c->ndimc);
   if (c->kwg % 4) return CONFIG_ERROR("the CUDA kernel needs kwg %% 4 == 0 (got %u)", c->kwg);
+  if (gpuk__gemm_width(c->vwm) != 1 || gpuk__gemm_width(c->vwn) != 1)
+    return CONFIG_ERROR("the CUDA kernel's vectors are fixed: vwm and vwn must be 0 or 1 (got %u "
+                        "and %u)",
+                        c->vwm, c->vwn);
   if ((c->mwg * c->kwg / 4) % threads)
     return CONFIG_ERROR("mwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
                         c->mwg * c->kwg / 4, threads);
@@ -55,7 +67,9 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
 static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
   size_t elem = dtype == GPUK_FLOAT64 ? 8 : 4;
   if (c->kernel == GPUK_GEMM_KERNEL_CUDA) return 2 * (size_t)c->kwg * (c->mwg + c->nwg + 8) * elem;
-  return (size_t)c->kwg * (c->mwg + c->nwg + 2) * elem;
+  /* Rows padded by one vector. */
+  return (size_t)c->kwg *
+         (c->mwg + gpuk__gemm_width(c->vwm) + c->nwg + gpuk__gemm_width(c->vwn)) * elem;
 }
 
 gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
@@ -65,11 +79,12 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
   if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
     return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
                         c->nwg, c->kwg, c->mdimc, c->ndimc);
-  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
-    return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
+  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256 || c->vwm > 16 || c->vwn > 16)
+    return CONFIG_ERROR("mwg/nwg above 512, kwg above 256 or a vector width above 16 is not "
+                        "supported");
   unsigned threads = c->mdimc * c->ndimc;
   gpuk_status st = c->kernel == GPUK_GEMM_KERNEL_CUDA ? check_cuda_config(info, dtype, c, threads)
-                                                      : check_portable_config(c, threads);
+                                                      : check_portable_config(dtype, c, threads);
   if (st) return st;
   /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
    * out of per-work-item stack for the register tile. */
@@ -114,8 +129,8 @@ gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
   if (!gpuk__gemm_config_from_text(text, config))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "block shape '%.64s' is not [cuda:]MWGxNWGxKWG/MDIMCxNDIMC "
-                           "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16)",
+                           "block shape '%.64s' is not [cuda:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
+                           "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16 or 64x64x8/16x16/2x2)",
                            text);
   return GPUK_SUCCESS;
 }

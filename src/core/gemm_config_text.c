@@ -1,4 +1,4 @@
-/* The text form of a GEMM block shape, "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC", shared
+/* The text form of a GEMM block shape, "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared
  * by gpuk-bench --block, the tuning database and users. Kept free of handles
  * so that the tuning database's fuzzer links it alone. */
 #include <stdio.h>
@@ -23,22 +23,31 @@ static int parse_field(const char **p, char sep, unsigned *out) {
 }
 
 int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config) {
-  gpuk_gemm_config c = {0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_PORTABLE};
+  gpuk_gemm_config c = {0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_PORTABLE, 1, 1};
   const char *p = text;
   if (strncmp(p, cuda_prefix, sizeof cuda_prefix - 1) == 0) {
     c.kernel = GPUK_GEMM_KERNEL_CUDA;
     p += sizeof cuda_prefix - 1;
   }
   if (!parse_field(&p, 'x', &c.mwg) || !parse_field(&p, 'x', &c.nwg) ||
-      !parse_field(&p, '/', &c.kwg) || !parse_field(&p, 'x', &c.mdimc) ||
-      !parse_field(&p, '\0', &c.ndimc))
+      !parse_field(&p, '/', &c.kwg) || !parse_field(&p, 'x', &c.mdimc))
+    return 0;
+  /* ndimc ends the text, or the vector widths follow. */
+  const char *widths = strchr(p, '/');
+  if (widths ? !parse_field(&p, '/', &c.ndimc) || !parse_field(&p, 'x', &c.vwm) ||
+                   !parse_field(&p, '\0', &c.vwn)
+             : !parse_field(&p, '\0', &c.ndimc))
     return 0;
   *config = c;
   return 1;
 }
 
 int gpuk__gemm_config_to_text(const gpuk_gemm_config *c, char *text, size_t size) {
-  return snprintf(text, size, "%s%ux%ux%u/%ux%u",
-                  c->kernel == GPUK_GEMM_KERNEL_CUDA ? cuda_prefix : "", c->mwg, c->nwg, c->kwg,
-                  c->mdimc, c->ndimc);
+  const unsigned vwm = gpuk__gemm_width(c->vwm), vwn = gpuk__gemm_width(c->vwn);
+  const char *prefix = c->kernel == GPUK_GEMM_KERNEL_CUDA ? cuda_prefix : "";
+  if (vwm == 1 && vwn == 1)
+    return snprintf(text, size, "%s%ux%ux%u/%ux%u", prefix, c->mwg, c->nwg, c->kwg, c->mdimc,
+                    c->ndimc);
+  return snprintf(text, size, "%s%ux%ux%u/%ux%u/%ux%u", prefix, c->mwg, c->nwg, c->kwg, c->mdimc,
+                  c->ndimc, vwm, vwn);
 }

@@ -22,8 +22,8 @@ typedef struct table_row {
 
 enum { ANY_DTYPE = -1 };
 
-#define PORTABLE(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_PORTABLE}
-#define CUDA(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_CUDA}
+#define PORTABLE(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_PORTABLE, 1, 1}
+#define CUDA(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_CUDA, 1, 1}
 
 static const table_row table[] = {
     /* Float on an H100: the CUDA kernel with 8 x 16 results per thread, 89.6%

@@ -12,7 +12,7 @@
 #include "gemm.h"
 #include "handles.h"
 
-enum { DEFAULT_N = 1024, DEFAULT_REPEAT = 3, CHECK_SAMPLES = 64, MAX_CANDIDATES = 512, MAX_THREADS = 256 };
+enum { DEFAULT_N = 1024, DEFAULT_REPEAT = 3, CHECK_SAMPLES = 64, MAX_CANDIDATES = 1024, MAX_THREADS = 256 };
 
 /* The search space: CLBlast-style tile sizes around what GPUs and PoCL like. */
 static const unsigned tile_sizes[] = {32, 64, 128};
@@ -30,7 +30,9 @@ typedef struct candidates {
 
 static int same_config(const gpuk_gemm_config *x, const gpuk_gemm_config *y) {
   return x->mwg == y->mwg && x->nwg == y->nwg && x->kwg == y->kwg && x->mdimc == y->mdimc &&
-         x->ndimc == y->ndimc && x->kernel == y->kernel;
+         x->ndimc == y->ndimc && x->kernel == y->kernel &&
+         gpuk__gemm_width(x->vwm) == gpuk__gemm_width(y->vwm) &&
+         gpuk__gemm_width(x->vwn) == gpuk__gemm_width(y->vwn);
 }
 
 /* capped: apply MAX_THREADS (not to the baseline, which is tried whatever it is). */
@@ -49,21 +51,28 @@ static void add_if_legal(candidates *c, const gpuk_device_info *info, gpuk_dtype
   c->list[c->count++] = config;
 }
 
-/* The baseline first, then the legal space in a fixed order. */
+/* The baseline first, then the legal space in a fixed order: the portable
+ * kernel without vectors, with the widest (16-byte) vectors along m, along n,
+ * along both (the widths outermost, so that an even sample covers each), then
+ * the CUDA kernel's shapes. */
 static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dtype,
                       const gpuk_gemm_config *baseline) {
   c->count = 0;
   add_if_legal(c, info, dtype, *baseline, 0);
-  for (size_t m = 0; m < COUNT(tile_sizes); m++)
-    for (size_t n = 0; n < COUNT(tile_sizes); n++)
-      for (size_t k = 0; k < COUNT(k_slices); k++)
-        for (size_t y = 0; y < COUNT(group_sides); y++)
-          for (size_t x = 0; x < COUNT(group_sides); x++)
-            add_if_legal(c, info, dtype,
-                         (gpuk_gemm_config){tile_sizes[m], tile_sizes[n], k_slices[k],
-                                            group_sides[y], group_sides[x],
-                                            GPUK_GEMM_KERNEL_PORTABLE},
-                         1);
+  const unsigned wide = dtype == GPUK_FLOAT64 ? 2 : 4;
+  const unsigned widths[][2] = {{1, 1}, {wide, 1}, {1, wide}, {wide, wide}};
+  for (size_t w = 0; w < COUNT(widths); w++)
+    for (size_t m = 0; m < COUNT(tile_sizes); m++)
+      for (size_t n = 0; n < COUNT(tile_sizes); n++)
+        for (size_t k = 0; k < COUNT(k_slices); k++)
+          for (size_t y = 0; y < COUNT(group_sides); y++)
+            for (size_t x = 0; x < COUNT(group_sides); x++)
+              add_if_legal(c, info, dtype,
+                           (gpuk_gemm_config){tile_sizes[m], tile_sizes[n], k_slices[k],
+                                              group_sides[y], group_sides[x],
+                                              GPUK_GEMM_KERNEL_PORTABLE, widths[w][0],
+                                              widths[w][1]},
+                           1);
   if (info->backend != GPUK_BACKEND_CUDA || dtype != GPUK_FLOAT32) return;
   for (size_t t = 0; t < COUNT(cuda_thread_tiles); t++)
     for (size_t k = 0; k < COUNT(k_slices); k++)
@@ -73,7 +82,7 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
                        (gpuk_gemm_config){cuda_thread_tiles[t][0] * cuda_group_sides[y],
                                           cuda_thread_tiles[t][1] * cuda_group_sides[x],
                                           k_slices[k], cuda_group_sides[y], cuda_group_sides[x],
-                                          GPUK_GEMM_KERNEL_CUDA},
+                                          GPUK_GEMM_KERNEL_CUDA, 1, 1},
                        1);
 }
 
