@@ -57,7 +57,7 @@ TEST_P(GemmErrors, BadInput) {
                     GPUK_ERROR_INVALID_ARGUMENT, "vwm 3 and vwn 1 must each be 1, 2 or 4");
   bad = {64, 64, 8, 8, 8, P, 1, 32};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
-                    GPUK_ERROR_INVALID_ARGUMENT, "vector width above 16");
+                    GPUK_ERROR_INVALID_ARGUMENT, "vwm 1 and vwn 32 must each be 1, 2 or 4");
   bad = {32, 64, 8, 16, 4, P, 4, 1};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
                     GPUK_ERROR_INVALID_ARGUMENT, "mwg 32 is not a multiple of mdimc 16 * vwm 4");

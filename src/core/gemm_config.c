@@ -79,9 +79,8 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
   if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
     return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
                         c->nwg, c->kwg, c->mdimc, c->ndimc);
-  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256 || c->vwm > 16 || c->vwn > 16)
-    return CONFIG_ERROR("mwg/nwg above 512, kwg above 256 or a vector width above 16 is not "
-                        "supported");
+  if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
+    return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
   unsigned threads = c->mdimc * c->ndimc;
   gpuk_status st = c->kernel == GPUK_GEMM_KERNEL_CUDA ? check_cuda_config(info, dtype, c, threads)
                                                       : check_portable_config(dtype, c, threads);
