@@ -148,16 +148,24 @@ static void opencl_reduction(text *t, const gpuk__expr_spec *s, const char *map)
       "  const ulong gpuk_end = gpuk_first >= gpuk_stop ? gpuk_first\n"
       "      : gpuk_stop - gpuk_first < gpuk_chunk ? gpuk_stop : gpuk_first + gpuk_chunk;\n"
       "  %s gpuk_acc = (%s)(%s);\n"
-      "  /* The same trip count for every work-item: CPU drivers vectorise it. */\n"
-      "  const ulong gpuk_steps = (gpuk_chunk + GPUK_WG - 1) / GPUK_WG;\n"
-      "  for (ulong gpuk_s = 0; gpuk_s < gpuk_steps; gpuk_s++) {\n"
-      "    const ulong i = gpuk_first + gpuk_s * GPUK_WG + gpuk_lid;\n"
-      "    if (i < gpuk_end) gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
+      "  /* Whole steps first, with no condition and the same trip count for\n"
+      "   * every work-item, then at most one partial step: PoCL vectorises\n"
+      "   * the whole steps across work-items, a condition in the loop kept\n"
+      "   * it scalar. */\n"
+      "  const ulong gpuk_steps = (gpuk_end - gpuk_first) / GPUK_WG;\n"
+      "  ulong gpuk_i = gpuk_first + gpuk_lid;\n"
+      "  for (ulong gpuk_s = 0; gpuk_s < gpuk_steps; gpuk_s++, gpuk_i += GPUK_WG) {\n"
+      "    const ulong i = gpuk_i;\n"
+      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
+      "  }\n"
+      "  if (gpuk_i < gpuk_end) {\n"
+      "    const ulong i = gpuk_i;\n"
+      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
       "  }\n"
       "%s"
       "  if (gpuk_lid == 0) gpuk_partials[get_group_id(0)] = gpuk_scratch[0];\n"
       "}\n",
-      out, out, out, out, s->neutral, out, map, tree);
+      out, out, out, out, s->neutral, out, map, out, map, tree);
   /* Stage 2: one group reduces the partials into gpuk_result[gpuk_index]. */
   add(t,
       "__kernel void %s(__global const %s *gpuk_partials, const ulong gpuk_count, "
