@@ -12,30 +12,9 @@
 #include "../core/error.h"
 #include "../core/gemm.h"
 #include "cpu.h"
+#include "simd.h"
 
 enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
-
-typedef float v8f __attribute__((vector_size(32)));
-typedef double v4d __attribute__((vector_size(32)));
-/* The same vectors at any element-aligned address of C. */
-typedef float v8f_unaligned __attribute__((vector_size(32), aligned(4), may_alias));
-typedef double v4d_unaligned __attribute__((vector_size(32), aligned(8), may_alias));
-
-static int have_avx2_fma(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  static int cached = -1;
-  if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return cached;
-#else
-  return 0;
-#endif
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-#define GPUK_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#else
-#define GPUK_TARGET_AVX2
-#endif
 
 /* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += the MR x NR
  * product of kc steps of a (MR per step) and b (NR = 2 vectors per step).
@@ -134,7 +113,7 @@ static int have_avx2_fma(void) {
     const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                \
     T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                      \
     T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                        \
-    micro_fn_##SUFFIX micro = have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;   \
+    micro_fn_##SUFFIX micro = gpuk__cpu_have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;   \
     if (!ap || !bp) atomic_store(&((job_##SUFFIX *)ctx)->out_of_memory, 1);                      \
     for (size_t j0 = 0; ap && bp && j0 < n; j0 += NC) {                                          \
       const size_t nc = j0 + NC < n ? NC : n - j0;                                               \

@@ -1,6 +1,7 @@
 /* BabelStream's vector operations on the CPU: plain loops the compiler
  * vectorises, split across cores. */
 #include "cpu.h"
+#include "simd.h"
 
 /* Below this many elements one thread is faster than starting more. */
 #define GRAIN ((size_t)1 << 18)
@@ -66,24 +67,38 @@ static gpuk_status vec_triad(gpuk_stream *s, const gpuk_buffer *b, const gpuk_bu
   return GPUK_SUCCESS;
 }
 
-/* Dot: each chunk sums in float lanes of 8 (vectorisable without reassociation
- * flags) and stores its partial at the slot of its first element's chunk. */
+/* Dot: products and sums in double like the other backends' dot, from
+ * four 4-wide vector accumulators (independent dependency chains); each
+ * chunk stores its partial at the slot of its first element's chunk. */
 typedef struct dot_job {
   const float *x, *y;
   size_t per_chunk;
   double partial[256];
 } dot_job;
 
+#define DOT_BODY                                                                     \
+  v4d acc[4] = {{0}};                                                                \
+  size_t i = b;                                                                      \
+  for (; i + 16 <= e; i += 16)                                                       \
+    for (int q = 0; q < 4; q++) {                                                    \
+      const v4f xs = *(const v4f_unaligned *)(x + i + 4 * q);                        \
+      const v4f ys = *(const v4f_unaligned *)(y + i + 4 * q);                        \
+      acc[q] += __builtin_convertvector(xs, v4d) * __builtin_convertvector(ys, v4d); \
+    }                                                                                \
+  const v4d all = (acc[0] + acc[1]) + (acc[2] + acc[3]);                             \
+  double sum = (all[0] + all[1]) + (all[2] + all[3]);                                \
+  for (; i < e; i++) sum += (double)x[i] * y[i];                                     \
+  return sum;
+
+static double dot_generic(const float *x, const float *y, size_t b, size_t e) { DOT_BODY }
+GPUK_TARGET_AVX2 static double dot_avx2(const float *x, const float *y, size_t b, size_t e) {
+  DOT_BODY
+}
+
 static void dot_range(void *ctx, size_t b, size_t e) {
   dot_job *j = ctx;
-  float lanes[8] = {0};
-  size_t i = b;
-  for (; i + 8 <= e; i += 8)
-    for (int l = 0; l < 8; l++) lanes[l] += j->x[i + l] * j->y[i + l];
-  double sum = 0.0;
-  for (int l = 0; l < 8; l++) sum += lanes[l];
-  for (; i < e; i++) sum += (double)j->x[i] * j->y[i];
-  j->partial[b / j->per_chunk] = sum;
+  j->partial[b / j->per_chunk] =
+      (gpuk__cpu_have_avx2_fma() ? dot_avx2 : dot_generic)(j->x, j->y, b, e);
 }
 
 static gpuk_status vec_dot(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b, size_t n,
