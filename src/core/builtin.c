@@ -157,7 +157,13 @@ gpuk_status gpuk__builtin_kernel(gpuk_device *device, const char *file, const ch
       dot && strcmp(dot, ".cu") == 0 ? GPUK_SOURCE_CUDA : GPUK_SOURCE_OPENCL_C;
   char identity[128];
   snprintf(identity, sizeof identity, "kernels/%s", file);
-  gpuk_status st = kernel_for(device, identity, source, language, options, name, kernel);
+  /* Our own kernels are built with -w (OpenCL's and NVRTC's "no warnings"):
+   * PoCL prints its code generator's warnings (a "loop not unrolled" on some
+   * GEMM shapes) to stderr at the first launch, and the library must not. */
+  char quiet[512];
+  if ((size_t)snprintf(quiet, sizeof quiet, "-w %s", options ? options : "") >= sizeof quiet)
+    return gpuk__set_error(GPUK_ERROR_INTERNAL, "options of built-in kernel %s are too long", name);
+  gpuk_status st = kernel_for(device, identity, source, language, quiet, name, kernel);
   return st ? gpuk__prefix_error(st, "built-in kernel %s (%s) failed", name, options ? options : "")
             : st;
 }
