@@ -44,8 +44,14 @@ static const table_row table[] = {
      * before it was stopped), then confirmed at n = 1024 / 2048: 27.6 / 25.4
      * GFLOP/s, 177% / 197% of CLBlast in the same runs; 64x64x8/16x16 gave 6.7.
      * Few, fat work-items (8 x 16 results each) suit PoCL's loop vectoriser. */
-    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, NULL, 1, ANY_DTYPE,
+    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, NULL, 1, GPUK_FLOAT32,
      PORTABLE(64, 128, 32, 8, 8)},
+    /* Double there: best of `gpuk-bench matmul --device opencl --n 512 --tune
+     * --tune-max 40 --dtype f64` (6.8 GFLOP/s; the float shape 2.5, every
+     * shape with vectors at most 3.8), then at n = 1024: 239 ms, 163% of
+     * CLBlast dgemm, against 937 ms (43.5%) for the float shape. */
+    {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, NULL, 1, GPUK_FLOAT64,
+     PORTABLE(32, 64, 32, 8, 8)},
 };
 
 static const gpuk_gemm_config fallback = PORTABLE(64, 64, 8, 16, 16);
