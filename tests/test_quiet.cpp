@@ -3,7 +3,6 @@
 // kernel for a launch (a "loop not unrolled" on some GEMM shapes). This test
 // gives the drivers empty kernel caches, set before any device opens, and
 // watches file descriptor 2 while the built-in kernels run on every device.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>

@@ -113,7 +113,8 @@ enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
     const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                \
     T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                      \
     T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                        \
-    micro_fn_##SUFFIX micro = gpuk__cpu_have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;   \
+    micro_fn_##SUFFIX micro =                                                                    \
+        gpuk__cpu_have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;                \
     if (!ap || !bp) atomic_store(&((job_##SUFFIX *)ctx)->out_of_memory, 1);                      \
     for (size_t j0 = 0; ap && bp && j0 < n; j0 += NC) {                                          \
       const size_t nc = j0 + NC < n ? NC : n - j0;                                               \
