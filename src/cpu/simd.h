@@ -14,11 +14,11 @@ typedef float v4f_unaligned __attribute__((vector_size(16), aligned(4), may_alia
 typedef float v8f_unaligned __attribute__((vector_size(32), aligned(4), may_alias));
 typedef double v4d_unaligned __attribute__((vector_size(32), aligned(8), may_alias));
 
+/* No cache of its own: __builtin_cpu_supports reads flags set once by libgcc's
+ * constructor, and a lazily filled static was a data race between threads. */
 static inline int gpuk__cpu_have_avx2_fma(void) {
 #if defined(__x86_64__) || defined(__i386__)
-  static int cached = -1;
-  if (cached < 0) cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return cached;
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
   return 0;
 #endif
