@@ -72,10 +72,9 @@ const char *bench_dtype_name(gpuk_dtype dtype);
 double bench_now_ms(void);
 
 /* Each op returns 0 on success, 1 on a verification failure, 2+ on an error. */
-int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double *d2d_gbps);
+int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o);
 /* reduce 0: the element-wise rows (triad, axpy), 1: the reduction rows (dot, sum). */
-int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, int reduce,
-                 double d2d_gbps);
+int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, int reduce);
 int bench_launch(gpuk_device *dev, const char *sel, const bench_options *o);
 /* cpu_ms: the CPU device's median for the same size (< 0: unknown); the
  * device's own median comes back in *median_ms. */

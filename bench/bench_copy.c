@@ -27,7 +27,7 @@ static void fill_random(unsigned char *p, size_t n, unsigned seed) {
   }
 }
 
-int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double *d2d_gbps) {
+int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
   gpuk_device_info info;
   BENCH_CHECK(gpuk_device_get_info(dev, &info));
   const size_t bytes = o->n * sizeof(float);
@@ -71,7 +71,6 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o, double
     /* D2D reads and writes every byte: count both, as BabelStream does. */
     double moved = (double)bytes * (cases[i].kind == 2 ? 2.0 : 1.0);
     r.gbps = moved / (r.t.median_ms * 1e6);
-    if (cases[i].kind == 2 && d2d_gbps) *d2d_gbps = r.gbps;
     if (cases[i].kind == 2) r.pct_of_copy = 100.0;
     bench_print_row(o, &r);
     failed |= !r.verified;

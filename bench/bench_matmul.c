@@ -163,7 +163,8 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
     r.block = label;
     if (info.backend != GPUK_BACKEND_CPU)
       r.block_origin = tok ? "given" : gpuk_gemm_config_origin_name(origin);
-    int rc = bench_time_both(dev, s, o, do_gemm, do_gemm_with_transfers, &ctx, &r);
+    int rc = bench_time_both(dev, s, o, do_gemm, do_gemm_with_transfers, &ctx, NULL, NULL, NULL,
+                             &r);
     if (rc) return rc;
     /* The checked result comes from a run of its own into a poisoned C. */
     BENCH_CHECK(bench_poison(ctx.c, bytes, dtype));

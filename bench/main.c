@@ -116,14 +116,11 @@ static int run_device(const char *sel, const char *op, const bench_options *o, d
     rc = bench_matmul(dev, info.selector, o, *cpu_ms, &ms);
     if (info.backend == GPUK_BACKEND_CPU) *cpu_ms = ms;
   }
-  double d2d = -1;
   int all = strcmp(op, "all") == 0;
-  if (!rc && (all || !strcmp(op, "copy") || !strcmp(op, "elementwise") || !strcmp(op, "reduce"))) {
-    bench_options quiet_copy = *o;
-    rc |= bench_copy(dev, info.selector, &quiet_copy, &d2d);
-  }
-  if (!rc && (all || !strcmp(op, "elementwise"))) rc |= bench_stream(dev, info.selector, o, 0, d2d);
-  if (!rc && (all || !strcmp(op, "reduce"))) rc |= bench_stream(dev, info.selector, o, 1, d2d);
+  if (!rc && (all || !strcmp(op, "copy") || !strcmp(op, "elementwise") || !strcmp(op, "reduce")))
+    rc |= bench_copy(dev, info.selector, o);
+  if (!rc && (all || !strcmp(op, "elementwise"))) rc |= bench_stream(dev, info.selector, o, 0);
+  if (!rc && (all || !strcmp(op, "reduce"))) rc |= bench_stream(dev, info.selector, o, 1);
   if (!rc && (all || !strcmp(op, "launch"))) rc |= bench_launch(dev, info.selector, o);
   gpuk_device_close(dev);
   return rc;
