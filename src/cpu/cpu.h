@@ -9,7 +9,8 @@
 typedef void (*gpuk__cpu_range_fn)(void *ctx, size_t begin, size_t end);
 void gpuk__cpu_parallel_for(size_t n, size_t grain, gpuk__cpu_range_fn fn, void *ctx);
 
-/* Number of threads gpuk__cpu_parallel_for uses at most. */
+/* Number of threads gpuk__cpu_parallel_for uses at most: GPUK_CPU_THREADS when
+ * it is a positive integer, else the cores online (at most 256). */
 unsigned gpuk__cpu_threads(void);
 
 gpuk_status gpuk__cpu_enumerate(gpuk__device_list *list, char *reason, size_t reason_size);

@@ -2,6 +2,7 @@
  * good enough for bandwidth-bound loops over millions of elements; a persistent
  * pool would cut the ~20 us start cost for small calls. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "cpu.h"
@@ -10,6 +11,12 @@
 
 unsigned gpuk__cpu_threads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
+  const char *env = getenv("GPUK_CPU_THREADS"); /* a positive integer, else ignored */
+  if (env && *env) {
+    char *end;
+    long v = strtol(env, &end, 10);
+    if (*end == '\0' && v >= 1) n = v;
+  }
   if (n < 1) n = 1;
   if (n > MAX_THREADS) n = MAX_THREADS;
   return (unsigned)n;
