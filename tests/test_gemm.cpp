@@ -148,6 +148,29 @@ TEST_P(Gemm, Double) {
   Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 211, 37, 300, -1.0, 2.0});  // several row and k blocks
 }
 
+// The CPU backend splits C over a grid of threads (rows x columns) chosen from
+// its thread count, which GPUK_CPU_THREADS sets: so the grids of bigger
+// machines run here too. 3 threads: 1 x 3 for 200 x 300; 4: 2 x 2; 7: 2 x 3;
+// 16: 4 x 4, rows only for 1000 x 70, columns only for 50 x 1000.
+TEST_P(Gemm, CpuThreadGrids) {
+  if (!IsCpuBackend()) GTEST_SKIP() << "the thread grid is the CPU backend's";
+  struct RestoreThreads {
+    ~RestoreThreads() { unsetenv("GPUK_CPU_THREADS"); }
+  } restore;
+  for (const char *threads : {"3", "4", "7", "16"}) {
+    SCOPED_TRACE(std::string("GPUK_CPU_THREADS=") + threads);
+    setenv("GPUK_CPU_THREADS", threads, 1);
+    Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 200, 300, 50, 1.0, 0.5});
+    Run<float>({GPUK_TRANS, GPUK_TRANS, 1000, 70, 33, -1.0, 0.0});
+    Case wide{GPUK_NO_TRANS, GPUK_TRANS, 50, 1000, 20, 1.0, 1.0};
+    wide.c_off = 3;
+    wide.pad = 5;
+    Run<float>(wide);
+    Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 211, 377, 300, 0.5, 2.0});
+    if (HasFailure()) return;
+  }
+}
+
 TEST_P(Gemm, SeveralBlockShapes) {
   if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
   std::vector<gpuk_gemm_config> shapes = {

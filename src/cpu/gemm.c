@@ -1,10 +1,11 @@
 /* The CPU backend's matrix multiply, organised like BLIS: each thread takes a
- * block of C's rows; for every KC-deep slice it packs op(B) into NR-column
- * slivers and, MC rows at a time (so that they stay in the L2 cache),
- * alpha * op(A) into MR-row slivers; a register-tiled MR x NR micro-kernel
- * (GCC vector extensions, an AVX2+FMA clone chosen at run time) adds each
- * product straight into C. Written once for float and double through the
- * macro below. */
+ * tile of C (a grid of threads over rows and columns, see thread_grid); for
+ * every KC-deep slice it packs its columns of op(B) into NR-column slivers
+ * and, MC rows at a time (so that they stay in the L2 cache), alpha * op(A)
+ * into MR-row slivers; a register-tiled MR x NR micro-kernel (GCC vector
+ * extensions, an AVX2+FMA clone chosen at run time) adds each product
+ * straight into C. Written once for float and double through the macro
+ * below. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,39 @@
 #include "cpu.h"
 #include "simd.h"
 
-enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
+enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
+
+/* How many threads along rows (*tr) and columns (*tc): as many threads as the
+ * machine has, where each keeps at least ROW_GRAIN rows and COL_GRAIN
+ * columns; among the grids with that many, the one where a thread packs
+ * least (m / tr rows of A plus n / tc columns of B per slice; with rows only,
+ * every thread would pack all of B). Ties go to more rows. */
+static void thread_grid(size_t m, size_t n, size_t *tr, size_t *tc) {
+  const size_t threads = gpuk__cpu_threads();
+  const size_t max_r = m / ROW_GRAIN ? m / ROW_GRAIN : 1, max_c = n / COL_GRAIN ? n / COL_GRAIN : 1;
+  size_t best_used = 0;
+  double best_cost = 0;
+  *tr = *tc = 1;
+  for (size_t r = 1; r <= threads && r <= max_r; r++) {
+    size_t c = threads / r < max_c ? threads / r : max_c;
+    const double cost = (double)m / (double)r + (double)n / (double)c;
+    if (r * c > best_used || (r * c == best_used && cost <= best_cost)) {
+      best_used = r * c;
+      best_cost = cost;
+      *tr = r;
+      *tc = c;
+    }
+  }
+}
+
+/* Split [0, total) into `parts` ranges whose bounds are multiples of `unit`. */
+static void split_range(size_t total, size_t parts, size_t part, size_t unit, size_t *begin,
+                        size_t *end) {
+  const size_t units = (total + unit - 1) / unit;
+  const size_t b = units * part / parts * unit, e = units * (part + 1) / parts * unit;
+  *begin = b < total ? b : total;
+  *end = e < total ? e : total;
+}
 
 /* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += the MR x NR
  * product of kc steps of a (MR per step) and b (NR = 2 vectors per step).
@@ -62,6 +95,7 @@ enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
     const gpuk__gemm_args *g;                                                                    \
     const T *a, *b;                                                                              \
     T *c;                                                                                        \
+    size_t tr, tc; /* the thread grid */                                                         \
     atomic_int out_of_memory;                                                                    \
   } job_##SUFFIX;                                                                                \
                                                                                                  \
@@ -96,28 +130,28 @@ enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
         }                                                                                        \
   }                                                                                              \
                                                                                                  \
-  static void rows_##SUFFIX(void *ctx, size_t begin, size_t end) {                               \
-    const job_##SUFFIX *j = ctx;                                                                 \
+  /* C[begin .. end, cb .. ce) = alpha * op(A) op(B) + beta * C over those rows and columns. */ \
+  static void tile_##SUFFIX(job_##SUFFIX *j, size_t begin, size_t end, size_t cb, size_t ce) {  \
     const gpuk__gemm_args *g = j->g;                                                             \
-    const size_t n = g->n, k = g->k, ldc = g->ldc;                                             \
+    const size_t n = ce - cb, k = g->k, ldc = g->ldc;                                          \
     const T beta = (T)g->beta;                                                                   \
     for (size_t i = begin; i < end; i++) {                                                       \
-      T *row = j->c + i * ldc;                                                                   \
+      T *row = j->c + i * ldc + cb;                                                              \
       if (beta == (T)0)                                                                          \
         memset(row, 0, n * sizeof(T));                                                           \
       else if (beta != (T)1)                                                                     \
         for (size_t x = 0; x < n; x++) row[x] *= beta;                                           \
     }                                                                                            \
-    if (k == 0) return;                                                                          \
+    if (k == 0 || n == 0 || begin == end) return;                                              \
     const size_t nc_max = NC < n ? NC : n;                                                       \
     const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                \
     T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                      \
     T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                        \
     micro_fn_##SUFFIX micro =                                                                    \
         gpuk__cpu_have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;                \
-    if (!ap || !bp) atomic_store(&((job_##SUFFIX *)ctx)->out_of_memory, 1);                      \
-    for (size_t j0 = 0; ap && bp && j0 < n; j0 += NC) {                                          \
-      const size_t nc = j0 + NC < n ? NC : n - j0;                                               \
+    if (!ap || !bp) atomic_store(&j->out_of_memory, 1);                                          \
+    for (size_t j0 = cb; ap && bp && j0 < ce; j0 += NC) {                                        \
+      const size_t nc = j0 + NC < ce ? NC : ce - j0;                                             \
       for (size_t p0 = 0; p0 < k; p0 += KC) {                                                    \
         const size_t kc = p0 + KC < k ? KC : k - p0;                                             \
         pack_b_##SUFFIX(j, p0, kc, j0, nc, bp);                                                  \
@@ -139,11 +173,23 @@ enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48 };
     free(bp);                                                                                    \
   }                                                                                              \
                                                                                                  \
+  /* Tiles [begin, end) of the thread grid, row-major over the grid. */                         \
+  static void tiles_##SUFFIX(void *ctx, size_t begin, size_t end) {                              \
+    job_##SUFFIX *j = ctx;                                                                       \
+    for (size_t t = begin; t < end; t++) {                                                       \
+      size_t rb, re, cb, ce;                                                                     \
+      split_range(j->g->m, j->tr, t / j->tc, MR, &rb, &re);                                      \
+      split_range(j->g->n, j->tc, t % j->tc, NR_##SUFFIX, &cb, &ce);                             \
+      tile_##SUFFIX(j, rb, re, cb, ce);                                                          \
+    }                                                                                            \
+  }                                                                                              \
+                                                                                                 \
   static gpuk_status gemm_##SUFFIX(const gpuk__gemm_args *g) {                                   \
     job_##SUFFIX job = {g, (const T *)(const void *)gpuk__cpu_ptr(g->a) + g->a_offset,           \
                         (const T *)(const void *)gpuk__cpu_ptr(g->b) + g->b_offset,              \
-                        (T *)(void *)gpuk__cpu_ptr(g->c) + g->c_offset, 0};                      \
-    gpuk__cpu_parallel_for(g->m, ROW_GRAIN, rows_##SUFFIX, &job);                                \
+                        (T *)(void *)gpuk__cpu_ptr(g->c) + g->c_offset, 1, 1, 0};                \
+    thread_grid(g->m, g->n, &job.tr, &job.tc);                                                   \
+    gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                            \
     if (atomic_load(&job.out_of_memory))                                                         \
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate packing buffers"); \
     return GPUK_SUCCESS;                                                                         \
