@@ -17,11 +17,11 @@
 
 enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
 
-/* How many threads along rows (*tr) and columns (*tc): as many threads as the
- * machine has, where each keeps at least ROW_GRAIN rows and COL_GRAIN
- * columns; among the grids with that many, the one where a thread packs
- * least (m / tr rows of A plus n / tc columns of B per slice; with rows only,
- * every thread would pack all of B). Ties go to more rows. */
+/* How many threads along rows (*tr) and columns (*tc): as many of the
+ * backend's threads (gpuk__cpu_threads) as can each keep at least ROW_GRAIN
+ * rows and COL_GRAIN columns; among the grids with that many, the one where a
+ * thread packs least (m / tr rows of A plus n / tc columns of B per slice;
+ * with rows only, every thread would pack all of B). Ties go to more rows. */
 static void thread_grid(size_t m, size_t n, size_t *tr, size_t *tc) {
   const size_t threads = gpuk__cpu_threads();
   const size_t max_r = m / ROW_GRAIN ? m / ROW_GRAIN : 1, max_c = n / COL_GRAIN ? n / COL_GRAIN : 1;
