@@ -171,6 +171,31 @@ TEST_P(Gemm, CpuThreadGrids) {
   }
 }
 
+// The CPU backend's micro-kernel layouts: 6 x 8 (baseline), 6 x 16 (AVX2) and 12 x
+// 32 (AVX-512), chosen by GPUK_CPU_ISA; a machine without the instructions
+// runs the baseline build of the same source, so every layout runs here.
+TEST_P(Gemm, CpuKernelLayouts) {
+  if (!IsCpuBackend()) GTEST_SKIP() << "the layouts are the CPU backend's";
+  struct RestoreIsa {
+    ~RestoreIsa() { unsetenv("GPUK_CPU_ISA"); }
+  } restore;
+  for (const char *isa : {"avx512", "avx2", "baseline"}) {
+    SCOPED_TRACE(std::string("GPUK_CPU_ISA=") + isa);
+    setenv("GPUK_CPU_ISA", isa, 1);
+    for (int t = 0; t < 4; t++) {
+      const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+      Run<float>({ta, tb, 131, 97, 300, 1.5, 0.5});  // edges of every tile, two k slices
+      Run<double>({ta, tb, 37, 45, 29, -1.0, 0.0});
+    }
+    Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile
+    Case wide{GPUK_NO_TRANS, GPUK_TRANS, 200, 2100, 64, 1.0, 0.25};  // two column panels
+    wide.b_off = 5;
+    wide.pad = 3;
+    Run<float>(wide);
+    if (HasFailure()) return;
+  }
+}
+
 TEST_P(Gemm, SeveralBlockShapes) {
   if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
   std::vector<gpuk_gemm_config> shapes = {

@@ -15,7 +15,7 @@
 #include "cpu.h"
 #include "simd.h"
 
-enum { MR = 6, MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
+enum { MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
 
 /* How many threads along rows (*tr) and columns (*tc): as many of the
  * backend's threads (gpuk__cpu_threads) as can each keep at least ROW_GRAIN
@@ -52,155 +52,186 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
 /* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += the MR x NR
  * product of kc steps of a (MR per step) and b (NR = 2 vectors per step).
  * "x - 0" broadcasts x exactly, so no addition is emitted (x + 0 would be). */
-#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED)                                      \
-  V acc[MR][2];                                                                   \
-  memset(acc, 0, sizeof acc);                                                     \
-  for (size_t p = 0; p < kc; p++) {                                               \
-    const V b0 = ((const V *)b)[2 * p], b1 = ((const V *)b)[2 * p + 1];           \
-    for (int r = 0; r < MR; r++) {                                                \
-      const V ar = a[p * MR + r] - (V){0};                                        \
-      acc[r][0] += ar * b0;                                                       \
-      acc[r][1] += ar * b1;                                                       \
-    }                                                                             \
-  }                                                                               \
-  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                                  \
-  if (h == MR && w == 2 * LANES) {                                                \
-    for (int r = 0; r < MR; r++) {                                                \
-      V_UNALIGNED *row = (V_UNALIGNED *)(c + (size_t)r * ldc);                    \
-      row[0] += acc[r][0];                                                        \
-      row[1] += acc[r][1];                                                        \
-    }                                                                             \
-  } else {                                                                        \
-    T tile[MR][2 * LANES];                                                        \
-    memcpy(tile, acc, sizeof acc);                                                \
-    for (size_t r = 0; r < h; r++)                                                \
-      for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];                \
+#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_)                       \
+  V acc[MR_][2];                                                        \
+  memset(acc, 0, sizeof acc);                                           \
+  for (size_t p = 0; p < kc; p++) {                                     \
+    const V b0 = ((const V *)b)[2 * p], b1 = ((const V *)b)[2 * p + 1]; \
+    for (int r = 0; r < MR_; r++) {                                     \
+      const V ar = a[p * MR_ + r] - (V){0};                             \
+      acc[r][0] += ar * b0;                                             \
+      acc[r][1] += ar * b1;                                             \
+    }                                                                   \
+  }                                                                     \
+  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                        \
+  if (h == MR_ && w == 2 * LANES) {                                     \
+    for (int r = 0; r < MR_; r++) {                                     \
+      V_UNALIGNED *row = (V_UNALIGNED *)(c + (size_t)r * ldc);          \
+      row[0] += acc[r][0];                                              \
+      row[1] += acc[r][1];                                              \
+    }                                                                   \
+  } else {                                                              \
+    T tile[MR_][2 * LANES];                                             \
+    memcpy(tile, acc, sizeof acc);                                      \
+    for (size_t r = 0; r < h; r++)                                      \
+      for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];      \
   }
 
-#define DEFINE_GEMM(T, V, SUFFIX)                                                                \
-  enum { NR_##SUFFIX = 2 * (int)(sizeof(V) / sizeof(T)) };                                     \
-  typedef void (*micro_fn_##SUFFIX)(size_t kc, const T *a, const T *b, T *c, size_t ldc,        \
-                                    size_t h, size_t w);                                         \
-                                                                                                 \
-  static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, T *c, size_t ldc,       \
-                                     size_t h, size_t w) {                                       \
-    MICRO_KERNEL_BODY(T, V, V##_unaligned)                                                       \
-  }                                                                                              \
-  GPUK_TARGET_AVX2 static void micro_avx2_##SUFFIX(size_t kc, const T *a, const T *b, T *c,     \
-                                                   size_t ldc, size_t h, size_t w) {             \
-    MICRO_KERNEL_BODY(T, V, V##_unaligned)                                                       \
-  }                                                                                              \
-                                                                                                 \
-  typedef struct job_##SUFFIX {                                                                  \
-    const gpuk__gemm_args *g;                                                                    \
-    const T *a, *b;                                                                              \
-    T *c;                                                                                        \
-    size_t tr, tc; /* the thread grid */                                                         \
-    atomic_int out_of_memory;                                                                    \
-  } job_##SUFFIX;                                                                                \
-                                                                                                 \
-  /* Packs alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc) into MR-row slivers, zero-padded. */         \
-  static void pack_a_##SUFFIX(const job_##SUFFIX *j, size_t i0, size_t mc, size_t p0,            \
-                              size_t kc, T *out) {                                               \
-    const gpuk__gemm_args *g = j->g;                                                             \
-    const T alpha = (T)g->alpha;                                                                 \
-    for (size_t ir = 0; ir < mc; ir += MR)                                                       \
-      for (size_t p = 0; p < kc; p++)                                                            \
-        for (int r = 0; r < MR; r++) {                                                           \
-          size_t i = i0 + ir + (size_t)r, q = p0 + p;                                            \
-          T v = 0;                                                                               \
-          if (ir + (size_t)r < mc)                                                               \
-            v = g->trans_a ? j->a[q * g->lda + i] : j->a[i * g->lda + q];                        \
-          *out++ = alpha * v;                                                                    \
-        }                                                                                        \
-  }                                                                                              \
-                                                                                                 \
-  /* Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column slivers, zero-padded. */              \
-  static void pack_b_##SUFFIX(const job_##SUFFIX *j, size_t p0, size_t kc, size_t j0,            \
-                              size_t nc, T *out) {                                               \
-    const gpuk__gemm_args *g = j->g;                                                             \
-    for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX)                                              \
-      for (size_t p = 0; p < kc; p++)                                                            \
-        for (int x = 0; x < NR_##SUFFIX; x++) {                                                  \
-          size_t col = j0 + jr + (size_t)x, q = p0 + p;                                          \
-          T v = 0;                                                                               \
-          if (jr + (size_t)x < nc)                                                               \
-            v = g->trans_b ? j->b[col * g->ldb + q] : j->b[q * g->ldb + col];                    \
-          *out++ = v;                                                                            \
-        }                                                                                        \
-  }                                                                                              \
-                                                                                                 \
-  /* C[begin .. end, cb .. ce) = alpha * op(A) op(B) + beta * C over those rows and columns. */ \
-  static void tile_##SUFFIX(job_##SUFFIX *j, size_t begin, size_t end, size_t cb, size_t ce) {  \
-    const gpuk__gemm_args *g = j->g;                                                             \
-    const size_t n = ce - cb, k = g->k, ldc = g->ldc;                                          \
-    const T beta = (T)g->beta;                                                                   \
-    for (size_t i = begin; i < end; i++) {                                                       \
-      T *row = j->c + i * ldc + cb;                                                              \
-      if (beta == (T)0)                                                                          \
-        memset(row, 0, n * sizeof(T));                                                           \
-      else if (beta != (T)1)                                                                     \
-        for (size_t x = 0; x < n; x++) row[x] *= beta;                                           \
-    }                                                                                            \
-    if (k == 0 || n == 0 || begin == end) return;                                              \
-    const size_t nc_max = NC < n ? NC : n;                                                       \
-    const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                \
-    T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                      \
-    T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                        \
-    micro_fn_##SUFFIX micro =                                                                    \
-        gpuk__cpu_have_avx2_fma() ? micro_avx2_##SUFFIX : micro_generic_##SUFFIX;                \
-    if (!ap || !bp) atomic_store(&j->out_of_memory, 1);                                          \
-    for (size_t j0 = cb; ap && bp && j0 < ce; j0 += NC) {                                        \
-      const size_t nc = j0 + NC < ce ? NC : ce - j0;                                             \
-      for (size_t p0 = 0; p0 < k; p0 += KC) {                                                    \
-        const size_t kc = p0 + KC < k ? KC : k - p0;                                             \
-        pack_b_##SUFFIX(j, p0, kc, j0, nc, bp);                                                  \
-        for (size_t i0 = begin; i0 < end; i0 += MC) {                                            \
-          const size_t mc = end - i0 < MC ? end - i0 : MC;                                       \
-          pack_a_##SUFFIX(j, i0, mc, p0, kc, ap);                                                \
-          for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX) {                                      \
-            const size_t w = nc - jr < NR_##SUFFIX ? nc - jr : NR_##SUFFIX;                      \
-            for (size_t ir = 0; ir < mc; ir += MR) {                                             \
-              const size_t h = mc - ir < MR ? mc - ir : MR;                                      \
-              micro(kc, ap + ir * kc, bp + jr * kc, j->c + (i0 + ir) * ldc + j0 + jr, ldc, h,   \
-                    w);                                                                          \
-            }                                                                                    \
-          }                                                                                      \
-        }                                                                                        \
-      }                                                                                          \
-    }                                                                                            \
-    free(ap);                                                                                    \
-    free(bp);                                                                                    \
-  }                                                                                              \
-                                                                                                 \
-  /* Tiles [begin, end) of the thread grid, row-major over the grid. */                         \
-  static void tiles_##SUFFIX(void *ctx, size_t begin, size_t end) {                              \
-    job_##SUFFIX *j = ctx;                                                                       \
-    for (size_t t = begin; t < end; t++) {                                                       \
-      size_t rb, re, cb, ce;                                                                     \
-      split_range(j->g->m, j->tr, t / j->tc, MR, &rb, &re);                                      \
-      split_range(j->g->n, j->tc, t % j->tc, NR_##SUFFIX, &cb, &ce);                             \
-      tile_##SUFFIX(j, rb, re, cb, ce);                                                          \
-    }                                                                                            \
-  }                                                                                              \
-                                                                                                 \
-  static gpuk_status gemm_##SUFFIX(const gpuk__gemm_args *g) {                                   \
-    job_##SUFFIX job = {g, (const T *)(const void *)gpuk__cpu_ptr(g->a) + g->a_offset,           \
-                        (const T *)(const void *)gpuk__cpu_ptr(g->b) + g->b_offset,              \
-                        (T *)(void *)gpuk__cpu_ptr(g->c) + g->c_offset, 1, 1, 0};                \
-    thread_grid(g->m, g->n, &job.tr, &job.tc);                                                   \
-    gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                            \
-    if (atomic_load(&job.out_of_memory))                                                         \
-      return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate packing buffers"); \
-    return GPUK_SUCCESS;                                                                         \
+#define DEFINE_GEMM(T, V, SUFFIX, ROWS, TARGET)                                                    \
+  enum { MR_##SUFFIX = ROWS, NR_##SUFFIX = 2 * (int)(sizeof(V) / sizeof(T)) };                     \
+  _Static_assert(MC % ROWS == 0, "MC must be a multiple of MR");                                   \
+  typedef void (*micro_fn_##SUFFIX)(size_t kc, const T *a, const T *b, T *c, size_t ldc, size_t h, \
+                                    size_t w);                                                     \
+                                                                                                   \
+  static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, T *c, size_t ldc,          \
+                                     size_t h, size_t w) {                                         \
+    MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                                   \
+  }                                                                                                \
+  TARGET static void micro_fast_##SUFFIX(size_t kc, const T *a, const T *b, T *c, size_t ldc,      \
+                                         size_t h, size_t w) {                                     \
+    MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                                   \
+  }                                                                                                \
+                                                                                                   \
+  typedef struct job_##SUFFIX {                                                                    \
+    const gpuk__gemm_args *g;                                                                      \
+    const T *a, *b;                                                                                \
+    T *c;                                                                                          \
+    size_t tr, tc; /* the thread grid */                                                           \
+    micro_fn_##SUFFIX micro;                                                                       \
+    atomic_int out_of_memory;                                                                      \
+  } job_##SUFFIX;                                                                                  \
+                                                                                                   \
+  /* Packs alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc) into MR-row slivers, zero-padded. */            \
+  static void pack_a_##SUFFIX(const job_##SUFFIX *j, size_t i0, size_t mc, size_t p0, size_t kc,   \
+                              T *out) {                                                            \
+    const gpuk__gemm_args *g = j->g;                                                               \
+    const T alpha = (T)g->alpha;                                                                   \
+    for (size_t ir = 0; ir < mc; ir += MR_##SUFFIX)                                                \
+      for (size_t p = 0; p < kc; p++)                                                              \
+        for (int r = 0; r < MR_##SUFFIX; r++) {                                                    \
+          size_t i = i0 + ir + (size_t)r, q = p0 + p;                                              \
+          T v = 0;                                                                                 \
+          if (ir + (size_t)r < mc) v = g->trans_a ? j->a[q * g->lda + i] : j->a[i * g->lda + q];   \
+          *out++ = alpha * v;                                                                      \
+        }                                                                                          \
+  }                                                                                                \
+                                                                                                   \
+  /* Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column slivers, zero-padded. */                 \
+  static void pack_b_##SUFFIX(const job_##SUFFIX *j, size_t p0, size_t kc, size_t j0, size_t nc,   \
+                              T *out) {                                                            \
+    const gpuk__gemm_args *g = j->g;                                                               \
+    for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX)                                                \
+      for (size_t p = 0; p < kc; p++)                                                              \
+        for (int x = 0; x < NR_##SUFFIX; x++) {                                                    \
+          size_t col = j0 + jr + (size_t)x, q = p0 + p;                                            \
+          T v = 0;                                                                                 \
+          if (jr + (size_t)x < nc)                                                                 \
+            v = g->trans_b ? j->b[col * g->ldb + q] : j->b[q * g->ldb + col];                      \
+          *out++ = v;                                                                              \
+        }                                                                                          \
+  }                                                                                                \
+                                                                                                   \
+  /* C[begin .. end, cb .. ce) = alpha * op(A) op(B) + beta * C over those rows and columns. */    \
+  static void tile_##SUFFIX(job_##SUFFIX *j, size_t begin, size_t end, size_t cb, size_t ce) {     \
+    const gpuk__gemm_args *g = j->g;                                                               \
+    const size_t n = ce - cb, k = g->k, ldc = g->ldc;                                              \
+    const T beta = (T)g->beta;                                                                     \
+    for (size_t i = begin; i < end; i++) {                                                         \
+      T *row = j->c + i * ldc + cb;                                                                \
+      if (beta == (T)0)                                                                            \
+        memset(row, 0, n * sizeof(T));                                                             \
+      else if (beta != (T)1)                                                                       \
+        for (size_t x = 0; x < n; x++) row[x] *= beta;                                             \
+    }                                                                                              \
+    if (k == 0 || n == 0 || begin == end) return;                                                  \
+    const size_t nc_max = NC < n ? NC : n;                                                         \
+    const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                  \
+    T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                        \
+    T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                           \
+    if (!ap || !bp) atomic_store(&j->out_of_memory, 1);                                            \
+    for (size_t j0 = cb; ap && bp && j0 < ce; j0 += NC) {                                          \
+      const size_t nc = j0 + NC < ce ? NC : ce - j0;                                               \
+      for (size_t p0 = 0; p0 < k; p0 += KC) {                                                      \
+        const size_t kc = p0 + KC < k ? KC : k - p0;                                               \
+        pack_b_##SUFFIX(j, p0, kc, j0, nc, bp);                                                    \
+        for (size_t i0 = begin; i0 < end; i0 += MC) {                                              \
+          const size_t mc = end - i0 < MC ? end - i0 : MC;                                         \
+          pack_a_##SUFFIX(j, i0, mc, p0, kc, ap);                                                  \
+          for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX) {                                        \
+            const size_t w = nc - jr < NR_##SUFFIX ? nc - jr : NR_##SUFFIX;                        \
+            for (size_t ir = 0; ir < mc; ir += MR_##SUFFIX) {                                      \
+              const size_t h = mc - ir < MR_##SUFFIX ? mc - ir : MR_##SUFFIX;                      \
+              j->micro(kc, ap + ir * kc, bp + jr * kc, j->c + (i0 + ir) * ldc + j0 + jr, ldc, h,   \
+                       w);                                                                         \
+            }                                                                                      \
+          }                                                                                        \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+    free(ap);                                                                                      \
+    free(bp);                                                                                      \
+  }                                                                                                \
+                                                                                                   \
+  /* Tiles [begin, end) of the thread grid, row-major over the grid. */                            \
+  static void tiles_##SUFFIX(void *ctx, size_t begin, size_t end) {                                \
+    job_##SUFFIX *j = ctx;                                                                         \
+    for (size_t t = begin; t < end; t++) {                                                         \
+      size_t rb, re, cb, ce;                                                                       \
+      split_range(j->g->m, j->tr, t / j->tc, MR_##SUFFIX, &rb, &re);                               \
+      split_range(j->g->n, j->tc, t % j->tc, NR_##SUFFIX, &cb, &ce);                               \
+      tile_##SUFFIX(j, rb, re, cb, ce);                                                            \
+    }                                                                                              \
+  }                                                                                                \
+                                                                                                   \
+  /* fast: the machine runs the TARGET clone of the micro-kernel. */                               \
+  static gpuk_status gemm_##SUFFIX(const gpuk__gemm_args *g, int fast) {                           \
+    job_##SUFFIX job = {g,                                                                         \
+                        (const T *)(const void *)gpuk__cpu_ptr(g->a) + g->a_offset,                \
+                        (const T *)(const void *)gpuk__cpu_ptr(g->b) + g->b_offset,                \
+                        (T *)(void *)gpuk__cpu_ptr(g->c) + g->c_offset,                            \
+                        1,                                                                         \
+                        1,                                                                         \
+                        fast ? micro_fast_##SUFFIX : micro_generic_##SUFFIX,                       \
+                        0};                                                                        \
+    thread_grid(g->m, g->n, &job.tr, &job.tc);                                                     \
+    gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                               \
+    if (atomic_load(&job.out_of_memory))                                                           \
+      return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate packing buffers");   \
+    return GPUK_SUCCESS;                                                                           \
   }
 
-DEFINE_GEMM(float, v8f, f32)
-DEFINE_GEMM(double, v4d, f64)
+/* One layout per vector width, each MR x (2 vectors) per micro-kernel call:
+ * 128-bit (the baseline: SSE2, NEON) 6 x 8 floats or 6 x 4 doubles, 12
+ * accumulators of 16 registers (its "fast" clone is the baseline one); 256-bit
+ * (AVX2) 6 x 16 or 6 x 8, again 12 of 16; 512-bit (AVX-512) 12 x 32 or 12 x 16,
+ * 24 of 32. */
+DEFINE_GEMM(float, v4f, f32_128, 6, )
+DEFINE_GEMM(double, v2d, f64_128, 6, )
+DEFINE_GEMM(float, v8f, f32, 6, GPUK_TARGET_AVX2)
+DEFINE_GEMM(double, v4d, f64, 6, GPUK_TARGET_AVX2)
+DEFINE_GEMM(float, v16f, f32_512, 12, GPUK_TARGET_AVX512)
+DEFINE_GEMM(double, v8d, f64_512, 12, GPUK_TARGET_AVX512)
 
+/* The layout follows gpuk__cpu_isa() (GPUK_CPU_ISA can ask for one); its
+ * clone for that instruction set runs where the machine has it, the baseline
+ * build of the same source elsewhere. */
 static gpuk_status cpu_gemm(gpuk_stream *s, const gpuk__gemm_args *g) {
   (void)s;
-  return g->dtype == GPUK_FLOAT64 ? gemm_f64(g) : gemm_f32(g);
+  const int f64 = g->dtype == GPUK_FLOAT64;
+  switch (gpuk__cpu_isa()) {
+    case GPUK__CPU_AVX512: {
+      const int fast = gpuk__cpu_have_avx512f();
+      return f64 ? gemm_f64_512(g, fast) : gemm_f32_512(g, fast);
+    }
+    case GPUK__CPU_AVX2: {
+      const int fast = gpuk__cpu_have_avx2_fma();
+      return f64 ? gemm_f64(g, fast) : gemm_f32(g, fast);
+    }
+    default:
+      return f64 ? gemm_f64_128(g, 0) : gemm_f32_128(g, 0);
+  }
 }
 
-void gpuk__cpu_fill_gemm_ops(gpuk_backend_ops *ops) { ops->gemm = cpu_gemm; }
+void gpuk__cpu_fill_gemm_ops(gpuk_backend_ops *ops) {
+  ops->gemm = cpu_gemm;
+}

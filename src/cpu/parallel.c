@@ -1,6 +1,7 @@
 /* A minimal fork-join helper: one pthread per extra core per call. Simple and
  * good enough for bandwidth-bound loops over millions of elements; a persistent
- * pool would cut the ~20 us start cost for small calls. */
+ * pool would cut the ~20 us start cost for small calls. GPUK_CPU_THREADS sets the
+ * thread count. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>

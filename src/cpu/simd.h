@@ -1,21 +1,35 @@
-/* GCC vector types and the run-time AVX2+FMA check shared by the CPU
- * backend's hand-vectorised loops (GEMM micro-kernel, dot). A function is
- * written once as a macro body and instantiated twice: for the baseline
- * target and, under GPUK_TARGET_AVX2, for AVX2+FMA; gpuk__cpu_have_avx2_fma()
- * picks one at run time. */
+/* GCC vector types and the instruction-set choice shared by the CPU backend's
+ * hand-vectorised loops (GEMM micro-kernels, dot). A function is written once
+ * as a macro body and instantiated for the baseline target and, under
+ * GPUK_TARGET_AVX2 / GPUK_TARGET_AVX512, for those instruction sets;
+ * gpuk__cpu_isa() says which set the loops should be laid out for, and the
+ * gpuk__cpu_have_* checks whether the machine can run a clone (a layout
+ * chosen by GPUK_CPU_ISA without the instructions runs its baseline clone). */
 #ifndef GPUK_CPU_SIMD_H
 #define GPUK_CPU_SIMD_H
 
 typedef float v4f __attribute__((vector_size(16)));
+typedef double v2d __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));
 typedef double v4d __attribute__((vector_size(32)));
+typedef float v16f __attribute__((vector_size(64)));
+typedef double v8d __attribute__((vector_size(64)));
 /* The same vectors at any element-aligned address. */
 typedef float v4f_unaligned __attribute__((vector_size(16), aligned(4), may_alias));
+typedef double v2d_unaligned __attribute__((vector_size(16), aligned(8), may_alias));
 typedef float v8f_unaligned __attribute__((vector_size(32), aligned(4), may_alias));
 typedef double v4d_unaligned __attribute__((vector_size(32), aligned(8), may_alias));
+typedef float v16f_unaligned __attribute__((vector_size(64), aligned(4), may_alias));
+typedef double v8d_unaligned __attribute__((vector_size(64), aligned(8), may_alias));
 
-/* No cache of its own: __builtin_cpu_supports reads flags set once by libgcc's
- * constructor, and a lazily filled static was a data race between threads. */
+typedef enum gpuk__cpu_isa_kind {
+  GPUK__CPU_BASELINE, /* what the compiler targets by default */
+  GPUK__CPU_AVX2,     /* AVX2 + FMA: 256-bit vectors */
+  GPUK__CPU_AVX512    /* AVX-512F: 512-bit vectors */
+} gpuk__cpu_isa_kind;
+
+/* No caches of their own: __builtin_cpu_supports reads flags set once by
+ * libgcc's constructor, and a lazily filled static was a data race. */
 static inline int gpuk__cpu_have_avx2_fma(void) {
 #if defined(__x86_64__) || defined(__i386__)
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -24,10 +38,24 @@ static inline int gpuk__cpu_have_avx2_fma(void) {
 #endif
 }
 
+static inline int gpuk__cpu_have_avx512f(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_cpu_supports("avx512f") && gpuk__cpu_have_avx2_fma();
+#else
+  return 0;
+#endif
+}
+
+/* GPUK_CPU_ISA (baseline, avx2, avx512) when set, else the widest the
+ * machine has. */
+gpuk__cpu_isa_kind gpuk__cpu_isa(void);
+
 #if defined(__x86_64__) || defined(__i386__)
 #define GPUK_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define GPUK_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #else
 #define GPUK_TARGET_AVX2
+#define GPUK_TARGET_AVX512
 #endif
 
 #endif

@@ -73,6 +73,7 @@ static gpuk_status vec_triad(gpuk_stream *s, const gpuk_buffer *b, const gpuk_bu
 typedef struct dot_job {
   const float *x, *y;
   size_t per_chunk;
+  int avx2; /* run the AVX2 clone */
   double partial[256];
 } dot_job;
 
@@ -98,13 +99,14 @@ GPUK_TARGET_AVX2 static double dot_avx2(const float *x, const float *y, size_t b
 static void dot_range(void *ctx, size_t b, size_t e) {
   dot_job *j = ctx;
   j->partial[b / j->per_chunk] =
-      (gpuk__cpu_have_avx2_fma() ? dot_avx2 : dot_generic)(j->x, j->y, b, e);
+      (j->avx2 ? dot_avx2 : dot_generic)(j->x, j->y, b, e);
 }
 
 static gpuk_status vec_dot(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b, size_t n,
                            double *result) {
   (void)s;
-  dot_job j = {.x = F(a), .y = F(b)};
+  dot_job j = {.x = F(a), .y = F(b),
+               .avx2 = gpuk__cpu_isa() != GPUK__CPU_BASELINE && gpuk__cpu_have_avx2_fma()};
   size_t threads = gpuk__cpu_threads();
   if (threads > n / GRAIN) threads = n / GRAIN;
   if (threads < 1) threads = 1;
