@@ -194,7 +194,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
                         fast ? micro_fast_##SUFFIX : micro_generic_##SUFFIX,                       \
                         0};                                                                        \
     thread_grid(g->m, g->n, &job.tr, &job.tc);                                                     \
-    gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                               \
+    gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                              \
     if (atomic_load(&job.out_of_memory))                                                           \
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate packing buffers");   \
     return GPUK_SUCCESS;                                                                           \
