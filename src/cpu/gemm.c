@@ -218,17 +218,15 @@ DEFINE_GEMM(double, v8d, f64_512, 12, GPUK_TARGET_AVX512)
 static gpuk_status cpu_gemm(gpuk_stream *s, const gpuk__gemm_args *g) {
   (void)s;
   const int f64 = g->dtype == GPUK_FLOAT64;
-  switch (gpuk__cpu_isa()) {
-    case GPUK__CPU_AVX512: {
-      const int fast = gpuk__cpu_have_avx512f();
+  const gpuk__cpu_isa_kind isa = gpuk__cpu_isa();
+  const int fast = gpuk__cpu_runs(isa);
+  switch (isa) {
+    case GPUK__CPU_AVX512:
       return f64 ? gemm_f64_512(g, fast) : gemm_f32_512(g, fast);
-    }
-    case GPUK__CPU_AVX2: {
-      const int fast = gpuk__cpu_have_avx2_fma();
+    case GPUK__CPU_AVX2:
       return f64 ? gemm_f64(g, fast) : gemm_f32(g, fast);
-    }
     default:
-      return f64 ? gemm_f64_128(g, 0) : gemm_f32_128(g, 0);
+      return f64 ? gemm_f64_128(g, fast) : gemm_f32_128(g, fast);
   }
 }
 

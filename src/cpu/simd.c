@@ -9,7 +9,7 @@ gpuk__cpu_isa_kind gpuk__cpu_isa(void) {
   if (env && strcmp(env, "baseline") == 0) return GPUK__CPU_BASELINE;
   if (env && strcmp(env, "avx2") == 0) return GPUK__CPU_AVX2;
   if (env && strcmp(env, "avx512") == 0) return GPUK__CPU_AVX512;
-  return gpuk__cpu_have_avx512f()    ? GPUK__CPU_AVX512
-         : gpuk__cpu_have_avx2_fma() ? GPUK__CPU_AVX2
-                                     : GPUK__CPU_BASELINE;
+  return gpuk__cpu_runs(GPUK__CPU_AVX512) ? GPUK__CPU_AVX512
+         : gpuk__cpu_runs(GPUK__CPU_AVX2)  ? GPUK__CPU_AVX2
+                                           : GPUK__CPU_BASELINE;
 }

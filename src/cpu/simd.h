@@ -2,8 +2,8 @@
  * hand-vectorised loops (GEMM micro-kernels, dot). A function is written once
  * as a macro body and instantiated for the baseline target and, under
  * GPUK_TARGET_AVX2 / GPUK_TARGET_AVX512, for those instruction sets;
- * gpuk__cpu_isa() says which set the loops should be laid out for, and the
- * gpuk__cpu_have_* checks whether the machine can run a clone (a layout
+ * gpuk__cpu_isa() says which set the loops should be laid out for, and
+ * gpuk__cpu_runs() whether the machine can run that set's clone (a layout
  * chosen by GPUK_CPU_ISA without the instructions runs its baseline clone). */
 #ifndef GPUK_CPU_SIMD_H
 #define GPUK_CPU_SIMD_H
@@ -44,6 +44,13 @@ static inline int gpuk__cpu_have_avx512f(void) {
 #else
   return 0;
 #endif
+}
+
+/* Whether the machine has the instructions of isa (the baseline always). */
+static inline int gpuk__cpu_runs(gpuk__cpu_isa_kind isa) {
+  return isa == GPUK__CPU_AVX512 ? gpuk__cpu_have_avx512f()
+         : isa == GPUK__CPU_AVX2 ? gpuk__cpu_have_avx2_fma()
+                                 : 1;
 }
 
 /* GPUK_CPU_ISA (baseline, avx2, avx512) when set, else the widest the

@@ -98,15 +98,14 @@ GPUK_TARGET_AVX2 static double dot_avx2(const float *x, const float *y, size_t b
 
 static void dot_range(void *ctx, size_t b, size_t e) {
   dot_job *j = ctx;
-  j->partial[b / j->per_chunk] =
-      (j->avx2 ? dot_avx2 : dot_generic)(j->x, j->y, b, e);
+  j->partial[b / j->per_chunk] = (j->avx2 ? dot_avx2 : dot_generic)(j->x, j->y, b, e);
 }
 
 static gpuk_status vec_dot(gpuk_stream *s, const gpuk_buffer *a, const gpuk_buffer *b, size_t n,
                            double *result) {
   (void)s;
   dot_job j = {.x = F(a), .y = F(b),
-               .avx2 = gpuk__cpu_isa() != GPUK__CPU_BASELINE && gpuk__cpu_have_avx2_fma()};
+               .avx2 = gpuk__cpu_isa() != GPUK__CPU_BASELINE && gpuk__cpu_runs(GPUK__CPU_AVX2)};
   size_t threads = gpuk__cpu_threads();
   if (threads > n / GRAIN) threads = n / GRAIN;
   if (threads < 1) threads = 1;
