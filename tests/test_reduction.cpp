@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include "gpuk_test.h"
 
@@ -183,6 +184,54 @@ TEST_P(Reduction, Double) {
   GPUK_ASSERT_OK(gpuk_reduction_run(nullptr, r, 0, n, 2, args, &got));
   EXPECT_NEAR(got, ref, 1e-14 * std::sqrt(double(n)) * mag);
   GPUK_EXPECT_OK(gpuk_reduction_destroy(r));
+}
+
+// The library builds stage 1 one way per device type (work-items interleaved
+// on GPUs, -DGPUK_CONTIGUOUS runs per work-item on CPU devices), so each
+// device runs only one. Here both are built from gpuk_reduction_source and
+// run on every device that builds kernels, with chunks that are and are not
+// multiples of the work-group and a start inside the buffer.
+TEST_P(Reduction, BothStageOneLayoutsFromTheSource) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU device runs host C, not this source";
+  char *source = nullptr;
+  GPUK_ASSERT_OK(gpuk_reduction_source(GPUK_FLOAT32, "0", "a + b", "x[i] * y[i]",
+                                       "const float *x, const float *y", "dot", nullptr, &source));
+  const size_t wg = 64;
+  for (const char *layout : {"", " -DGPUK_CONTIGUOUS"}) {
+    const std::string options = "-DGPUK_WG=" + std::to_string(wg) + layout;
+    gpuk_program *program = nullptr;
+    gpuk_kernel *stage1 = nullptr, *stage2 = nullptr;
+    GPUK_ASSERT_OK(gpuk_program_build(device_, source, GPUK_SOURCE_OPENCL_C, options.c_str(), &program));
+    GPUK_ASSERT_OK(gpuk_kernel_create(program, "gpuk_k_dot_stage1", &stage1));
+    GPUK_ASSERT_OK(gpuk_kernel_create(program, "gpuk_k_dot_stage2", &stage2));
+    for (size_t n : {size_t(1), size_t(7), size_t(257), size_t(100003)})
+      for (size_t chunk : {wg, 3 * wg + 5, n}) {
+        const size_t start = n / 3, groups = (n - start + chunk - 1) / chunk;
+        std::vector<float> x = RandomFloats(n), y = RandomFloats(n);
+        double ref = 0, mag = 0;
+        for (size_t i = start; i < n; i++) {
+          ref += double(x[i]) * y[i];
+          mag += std::fabs(double(x[i]) * y[i]);
+        }
+        DeviceArray<float> dx(device_, x), dy(device_, y);
+        DeviceArray<float> partials(device_, std::vector<float>(groups, kPoison));
+        DeviceArray<float> result(device_, std::vector<float>(2, kPoison));
+        gpuk_arg first[] = {dx.arg(), dy.arg(), gpuk_arg_u64(start), gpuk_arg_u64(n),
+                            gpuk_arg_u64(chunk), partials.arg()};
+        gpuk_arg second[] = {partials.arg(), gpuk_arg_u64(groups), result.arg(), gpuk_arg_u64(1)};
+        size_t global = groups * wg, local = wg;
+        GPUK_ASSERT_OK(gpuk_kernel_launch(nullptr, stage1, 1, &global, &local, 6, first));
+        GPUK_ASSERT_OK(gpuk_kernel_launch(nullptr, stage2, 1, &local, &local, 4, second));
+        const std::vector<float> got = result.Read();
+        EXPECT_EQ(got[0], kPoison);
+        EXPECT_NEAR(got[1], ref, 1e-6 * std::sqrt(double(n)) * mag + 1e-30)
+            << options << " n=" << n << " chunk=" << chunk;
+      }
+    GPUK_EXPECT_OK(gpuk_kernel_destroy(stage1));
+    GPUK_EXPECT_OK(gpuk_kernel_destroy(stage2));
+    GPUK_EXPECT_OK(gpuk_program_destroy(program));
+  }
+  free(source);
 }
 
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Reduction);

@@ -464,6 +464,12 @@ GPUK_API gpuk_status gpuk_reduction_destroy(gpuk_reduction *reduction);
  * arguments (checked as by the create functions), to read or to pass to
  * gpuk_cuda_compile_check(); reductions need -DGPUK_WG=<power of two>. Entry
  * points are named gpuk_k_<name> (reductions: _stage1 and _stage2).
+ * Reduction stage 1 takes the user's arguments, then (ulong start, ulong
+ * stop, ulong chunk, out_type *partials): group g reduces [start + g*chunk,
+ * start + (g+1)*chunk) clipped to stop into partials[g], work-items GPUK_WG
+ * apart, or with -DGPUK_CONTIGUOUS (what the library uses on CPU devices)
+ * each work-item a contiguous run. Stage 2, one group of GPUK_WG, takes
+ * (const out_type *partials, ulong count, out_type *result, ulong index).
  * *source is malloc'd: release it with free(). */
 GPUK_API gpuk_status gpuk_elementwise_source(const char *arguments, const char *operation,
                                              const char *name, const char *preamble,

@@ -129,14 +129,66 @@ void gpuk__expr_symbol(const char *name, const char *suffix, char *out) {
   snprintf(out, GPUK__EXPR_SYMBOL_SIZE, "gpuk_k_%s%s", name, suffix);
 }
 
+/* Stage 1 on CPU devices (-DGPUK_CONTIGUOUS): work-item lid reduces its own
+ * contiguous run of the group's chunk into RUN_ACCUMULATORS accumulators, one
+ * element each in turn. PoCL runs each work-item's loop as a plain loop; the
+ * accumulators break its dependency chain and their loads are adjacent, so
+ * they vectorise (sum 2.5x, dot 1.5x faster than the interleaved loop on
+ * PoCL, which loads each work-item's element separately). */
+#define RUN_ACCUMULATORS 8
+static void contiguous_stage1(text *t, const char *out, const char *neutral, const char *map) {
+  add(t,
+      "  const ulong gpuk_run = (gpuk_chunk + GPUK_WG - 1) / GPUK_WG;\n"
+      "  const ulong gpuk_own = gpuk_lid * gpuk_run;\n"
+      "  ulong gpuk_i = gpuk_end - gpuk_first > gpuk_own ? gpuk_first + gpuk_own : gpuk_end;\n"
+      "  const ulong gpuk_to = gpuk_end - gpuk_i > gpuk_run ? gpuk_i + gpuk_run : gpuk_end;\n"
+      "  %s gpuk_accs[%d];\n"
+      "  for (int gpuk_j = 0; gpuk_j < %d; gpuk_j++) gpuk_accs[gpuk_j] = (%s)(%s);\n"
+      "  for (; gpuk_to - gpuk_i >= %d; gpuk_i += %d) {\n",
+      out, RUN_ACCUMULATORS, RUN_ACCUMULATORS, out, neutral, RUN_ACCUMULATORS, RUN_ACCUMULATORS);
+  for (int j = 0; j < RUN_ACCUMULATORS; j++)
+    add(t, "    { const ulong i = gpuk_i + %d; gpuk_accs[%d] = gpuk_reduce(gpuk_accs[%d], (%s)(%s)); }\n",
+        j, j, j, out, map);
+  add(t,
+      "  }\n"
+      "  for (; gpuk_i < gpuk_to; gpuk_i++) {\n"
+      "    const ulong i = gpuk_i;\n"
+      "    gpuk_accs[0] = gpuk_reduce(gpuk_accs[0], (%s)(%s));\n"
+      "  }\n"
+      "  for (int gpuk_w = 1; gpuk_w < %d; gpuk_w *= 2)\n"
+      "    for (int gpuk_j = 0; gpuk_j + gpuk_w < %d; gpuk_j += 2 * gpuk_w)\n"
+      "      gpuk_accs[gpuk_j] = gpuk_reduce(gpuk_accs[gpuk_j], gpuk_accs[gpuk_j + gpuk_w]);\n"
+      "  %s gpuk_acc = gpuk_accs[0];\n",
+      out, map, RUN_ACCUMULATORS, RUN_ACCUMULATORS, out);
+}
+
+/* Stage 1 elsewhere: work-items GPUK_WG apart (coalesced loads on GPUs). Whole
+ * steps first, with no condition and the same trip count for every
+ * work-item, then at most one partial step (a condition inside the loop kept
+ * PoCL from vectorising across work-items when it ran this layout). */
+static void interleaved_stage1(text *t, const char *out, const char *neutral, const char *map) {
+  add(t,
+      "  %s gpuk_acc = (%s)(%s);\n"
+      "  const ulong gpuk_steps = (gpuk_end - gpuk_first) / GPUK_WG;\n"
+      "  ulong gpuk_i = gpuk_first + gpuk_lid;\n"
+      "  for (ulong gpuk_s = 0; gpuk_s < gpuk_steps; gpuk_s++, gpuk_i += GPUK_WG) {\n"
+      "    const ulong i = gpuk_i;\n"
+      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
+      "  }\n"
+      "  if (gpuk_i < gpuk_end) {\n"
+      "    const ulong i = gpuk_i;\n"
+      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
+      "  }\n",
+      out, out, neutral, out, map, out, map);
+}
+
 static void opencl_reduction(text *t, const gpuk__expr_spec *s, const char *map) {
   const char *out = gpuk__dtype_c_name(s->out_type);
   char stage1[GPUK__EXPR_SYMBOL_SIZE], stage2[GPUK__EXPR_SYMBOL_SIZE];
   gpuk__expr_symbol(s->name, "_stage1", stage1);
   gpuk__expr_symbol(s->name, "_stage2", stage2);
   reduce_function(t, s);
-  /* Stage 1: group g reduces its contiguous chunk, work-items GPUK_WG apart
-   * (coalesced on GPUs, vectorisable on CPU drivers). */
+  /* Stage 1: group g reduces its contiguous chunk into gpuk_partials[g]. */
   add(t, "__kernel void %s(", stage1);
   kernel_params(t, s->sig);
   add(t,
@@ -147,25 +199,17 @@ static void opencl_reduction(text *t, const gpuk__expr_spec *s, const char *map)
       "  const ulong gpuk_first = gpuk_start + get_group_id(0) * gpuk_chunk;\n"
       "  const ulong gpuk_end = gpuk_first >= gpuk_stop ? gpuk_first\n"
       "      : gpuk_stop - gpuk_first < gpuk_chunk ? gpuk_stop : gpuk_first + gpuk_chunk;\n"
-      "  %s gpuk_acc = (%s)(%s);\n"
-      "  /* Whole steps first, with no condition and the same trip count for\n"
-      "   * every work-item, then at most one partial step: PoCL vectorises\n"
-      "   * the whole steps across work-items, a condition in the loop kept\n"
-      "   * it scalar. */\n"
-      "  const ulong gpuk_steps = (gpuk_end - gpuk_first) / GPUK_WG;\n"
-      "  ulong gpuk_i = gpuk_first + gpuk_lid;\n"
-      "  for (ulong gpuk_s = 0; gpuk_s < gpuk_steps; gpuk_s++, gpuk_i += GPUK_WG) {\n"
-      "    const ulong i = gpuk_i;\n"
-      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
-      "  }\n"
-      "  if (gpuk_i < gpuk_end) {\n"
-      "    const ulong i = gpuk_i;\n"
-      "    gpuk_acc = gpuk_reduce(gpuk_acc, (%s)(%s));\n"
-      "  }\n"
+      "#ifdef GPUK_CONTIGUOUS\n",
+      out, out);
+  contiguous_stage1(t, out, s->neutral, map);
+  add(t, "#else\n");
+  interleaved_stage1(t, out, s->neutral, map);
+  add(t,
+      "#endif\n"
       "%s"
       "  if (gpuk_lid == 0) gpuk_partials[get_group_id(0)] = gpuk_scratch[0];\n"
       "}\n",
-      out, out, out, out, s->neutral, out, map, out, map, tree);
+      tree);
   /* Stage 2: one group reduces the partials into gpuk_result[gpuk_index]. */
   add(t,
       "__kernel void %s(__global const %s *gpuk_partials, const ulong gpuk_count, "

@@ -16,7 +16,7 @@ struct gpuk_reduction {
   gpuk_dtype out_type;
   size_t out_size;
   char name[GPUK__EXPR_MAX_NAME];
-  gpuk__launch_shape shape;     /* wg and its -DGPUK_WG option */
+  gpuk__launch_shape shape;     /* wg and the build options */
   gpuk_kernel *stage[2];        /* GPU backends; owned by the device's store */
   gpuk__host_reduce_fn host_fn; /* CPU backend */
   gpuk__host_combine_fn host_combine;
@@ -78,7 +78,7 @@ gpuk_status gpuk_reduction_create(gpuk_device *device, gpuk_dtype out_type, cons
   r->sig = sig;
   r->out_type = out_type;
   r->out_size = gpuk_dtype_size(out_type);
-  r->shape = gpuk__stream_shape(device, 0);
+  r->shape = gpuk__reduction_shape(device);
   snprintf(r->name, sizeof r->name, "%s", name);
   char stage1[GPUK__EXPR_SYMBOL_SIZE], stage2[GPUK__EXPR_SYMBOL_SIZE];
   char host_reduce[GPUK__EXPR_SYMBOL_SIZE], host_combine[GPUK__EXPR_SYMBOL_SIZE];

@@ -22,6 +22,13 @@ gpuk__launch_shape gpuk__stream_shape(const gpuk_device *device, size_t n) {
   return s;
 }
 
+gpuk__launch_shape gpuk__reduction_shape(const gpuk_device *device) {
+  gpuk__launch_shape s = gpuk__stream_shape(device, 0);
+  if (device->entry.info.type == GPUK_DEVICE_TYPE_CPU)
+    snprintf(s.options, sizeof s.options, "-DGPUK_WG=%zu -DGPUK_CONTIGUOUS", s.wg);
+  return s;
+}
+
 gpuk__launch_shape gpuk__chunked_shape(const gpuk_device *device, size_t n, size_t *chunk) {
   gpuk__launch_shape s = gpuk__stream_shape(device, n);
   if (device->entry.info.type == GPUK_DEVICE_TYPE_CPU) {

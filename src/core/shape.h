@@ -8,7 +8,7 @@
 typedef struct gpuk__launch_shape {
   size_t wg;     /* work-group size: a power of two, also passed as -DGPUK_WG */
   size_t groups; /* number of work-groups (grid-stride beyond that) */
-  char options[32];
+  char options[64]; /* -DGPUK_WG=wg, and -DGPUK_CONTIGUOUS for reductions on CPUs */
 } gpuk__launch_shape;
 
 /* Element-wise kernels: GPUs get enough groups to fill every compute unit many
@@ -16,6 +16,11 @@ typedef struct gpuk__launch_shape {
  * across the work-items of a group only when each item does one element, so
  * they get one group per wg elements. */
 gpuk__launch_shape gpuk__stream_shape(const gpuk_device *device, size_t n);
+
+/* The shape generated reductions are built with: the element-wise one's wg,
+ * and on CPU devices -DGPUK_CONTIGUOUS (each work-item reduces its own run
+ * of the chunk; see expr_codegen.c). */
+gpuk__launch_shape gpuk__reduction_shape(const gpuk_device *device);
 
 /* Reductions over contiguous chunks (one per group): a few groups per core on
  * CPU drivers, many per compute unit on GPUs; *chunk is a multiple of wg. */
