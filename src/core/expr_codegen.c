@@ -115,15 +115,31 @@ static const char *map_of(const gpuk__expr_spec *s, char *buf, size_t size) {
 }
 
 /* A tree reduction of gpuk_scratch[GPUK_WG] into gpuk_scratch[0], with a
- * barrier after every step (no warp-synchronous shortcuts). */
+ * barrier after every step. On CUDA the last 32 partials are reduced by one
+ * warp with __shfl_down_sync (never lock-step volatile shared memory, which
+ * is undefined since sm_70's independent thread scheduling). */
 static const char tree[] =
     "  gpuk_scratch[gpuk_lid] = gpuk_acc;\n"
     "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "#if defined(__CUDACC__) && GPUK_WG >= 64\n"
+    "  for (uint gpuk_s = GPUK_WG / 2; gpuk_s >= 32; gpuk_s >>= 1) {\n"
+    "    if (gpuk_lid < gpuk_s)\n"
+    "      gpuk_scratch[gpuk_lid] = gpuk_reduce(gpuk_scratch[gpuk_lid], gpuk_scratch[gpuk_lid + gpuk_s]);\n"
+    "    barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  }\n"
+    "  if (gpuk_lid < 32) {\n"
+    "    gpuk_acc = gpuk_scratch[gpuk_lid];\n"
+    "    for (int gpuk_s = 16; gpuk_s > 0; gpuk_s >>= 1)\n"
+    "      gpuk_acc = gpuk_reduce(gpuk_acc, __shfl_down_sync(0xffffffffu, gpuk_acc, gpuk_s));\n"
+    "    if (gpuk_lid == 0) gpuk_scratch[0] = gpuk_acc;\n"
+    "  }\n"
+    "#else\n"
     "  for (uint gpuk_s = GPUK_WG / 2; gpuk_s > 0; gpuk_s >>= 1) {\n"
     "    if (gpuk_lid < gpuk_s)\n"
     "      gpuk_scratch[gpuk_lid] = gpuk_reduce(gpuk_scratch[gpuk_lid], gpuk_scratch[gpuk_lid + gpuk_s]);\n"
     "    barrier(CLK_LOCAL_MEM_FENCE);\n"
-    "  }\n";
+    "  }\n"
+    "#endif\n";
 
 void gpuk__expr_symbol(const char *name, const char *suffix, char *out) {
   snprintf(out, GPUK__EXPR_SYMBOL_SIZE, "gpuk_k_%s%s", name, suffix);
