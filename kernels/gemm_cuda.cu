@@ -18,8 +18,15 @@
  * outside C are skipped. VEC_A / VEC_B / VEC_C (0/1) allow float4 global
  * accesses: the host sets them only when the leading dimension and offset of
  * that matrix are multiples of 4 (the buffer itself is 256-byte aligned).
- * Defines: MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B VEC_C (and
- * MIN_BLOCKS, to try other register budgets with scripts/gemm-cuda-probe.sh).
+ * STAGES >= 3 (sm_80 and later; not yet run on a GPU, default 2) replaces
+ * the register-staged double buffer with a cp.async pipeline of STAGES
+ * shared-memory buffers: the copies of slice s + STAGES - 1 go straight to
+ * shared memory while slice s is multiplied, with no registers or stores of
+ * the thread's own (elements of a row of op(A) go one by one, 4 bytes each,
+ * since they are stored transposed; float4 runs go 16 bytes at once).
+ * Defines: MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B VEC_C STAGES
+ * (and MIN_BLOCKS, to try other register budgets with
+ * scripts/gemm-cuda-probe.sh).
  * Tried on an H100 and left out (no gain at n = 4096): explicitly
  * double-buffered register fragments, storing the next slices earlier in the
  * slice, a 4 x 8 thread patch per warp. */
@@ -53,6 +60,9 @@
 #ifndef VEC_C
 #define VEC_C 1
 #endif
+#ifndef STAGES
+#define STAGES 2
+#endif
 
 
 #define THREADS (MDIMC * NDIMC)
@@ -65,6 +75,7 @@
 #define MIN_BLOCKS (THREADS >= SM_THREADS ? 1 : SM_THREADS / THREADS)
 #endif
 #define PAD 4
+#define BUFFERS (STAGES > 2 ? STAGES : 2) /* shared-memory slices of op(A) and op(B) */
 #define A_LOADS (MWG * KWG / 4 / THREADS) /* float4 loads per thread per slice */
 #define B_LOADS (NWG * KWG / 4 / THREADS)
 
@@ -72,10 +83,88 @@
     KWG % 4 || A_LOADS * THREADS * 4 != MWG * KWG || B_LOADS * THREADS * 4 != NWG * KWG
 #error "gemm_cuda.cu: needs MWG/MDIMC and NWG/NDIMC in {4, 8, 16} (product <= 128), KWG % 4 == 0, tiles / 4 % threads == 0"
 #endif
+#if STAGES < 2 || (STAGES > 2 && defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800)
+#error "gemm_cuda.cu: STAGES is 2 (register double buffer) or >= 3 (cp.async, sm_80 and later)"
+#endif
+#if BUFFERS * KWG * (MWG + NWG + 2 * PAD) * 4 > 48 * 1024
+#error "gemm_cuda.cu: the shared-memory slices exceed 48 KB (fewer STAGES or a smaller tile)"
+#endif
 
 typedef unsigned int uint;
 typedef unsigned long long u64;
 
+#if STAGES > 2 /* the cp.async pipeline */
+#ifndef GPUK_EMULATED_CP_ASYNC /* tests/cuda_emulation defines its own copies */
+/* dst[0..n) = src[0..n) when valid, zeros otherwise (n = 4 or 16 bytes; src
+ * is then not read), asynchronously until cp_async_wait. */
+static __device__ __forceinline__ void cp_async4(float *dst, const float *src, bool valid) {
+  const unsigned d = (unsigned)__cvta_generic_to_shared(dst);
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(d), "l"(src),
+               "r"(valid ? 4 : 0));
+}
+static __device__ __forceinline__ void cp_async16(float *dst, const float *src) {
+  const unsigned d = (unsigned)__cvta_generic_to_shared(dst);
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(d), "l"(src));
+}
+static __device__ __forceinline__ void cp_async_commit() {
+  asm volatile("cp.async.commit_group;\n");
+}
+/* Waits until at most `pending` of this thread's committed groups are in flight. */
+template <int pending>
+static __device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(pending));
+}
+#endif
+
+/* Four consecutive elements p[0..3] of a row whose valid prefix is `valid`
+ * elements long into dst[0], dst[step], dst[2 step], dst[3 step] (zeros
+ * beyond), 16 bytes at once when vec, step == 1 and all four are valid. */
+static __device__ __forceinline__ void copy4_async(float *dst, uint step, const float *p, int valid,
+                                                   bool vec) {
+  if (vec && step == 1 && valid >= 4) {
+    cp_async16(dst, p);
+    return;
+  }
+#pragma unroll
+  for (int j = 0; j < 4; j++) cp_async4(dst + j * step, j < valid ? p + j : p, j < valid);
+}
+
+/* Starts copying the slices at depth p0 into shared memory, k-major, as
+ * load_slices + store_slices do through registers. */
+static __device__ __forceinline__ void copy_slices_async(float (*as)[MWG + PAD],
+                                                         float (*bs)[NWG + PAD],
+                                                         const float *__restrict__ a,
+                                                         const float *__restrict__ b, uint lda,
+                                                         uint ldb, uint m, uint n, uint k,
+                                                         uint row0, uint col0, uint p0, uint tid) {
+#pragma unroll
+  for (int l = 0; l < A_LOADS; l++) {
+    const uint u = tid + l * THREADS;
+#if TRANS_A /* stored k x m: read along m */
+    const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
+    const int valid = p0 + kk < k ? (int)m - (int)(row0 + mq) : 0;
+    copy4_async(&as[kk][mq], 1, a + (u64)(p0 + kk) * lda + row0 + mq, valid, VEC_A);
+#else /* stored m x k: read along k, stored transposed */
+    const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
+    const int valid = row0 + row < m ? (int)k - (int)(p0 + kq) : 0;
+    copy4_async(&as[kq][row], MWG + PAD, a + (u64)(row0 + row) * lda + p0 + kq, valid, VEC_A);
+#endif
+  }
+#pragma unroll
+  for (int l = 0; l < B_LOADS; l++) {
+    const uint u = tid + l * THREADS;
+#if TRANS_B /* stored n x k: read along k, stored transposed */
+    const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
+    const int valid = col0 + col < n ? (int)k - (int)(p0 + kq) : 0;
+    copy4_async(&bs[kq][col], NWG + PAD, b + (u64)(col0 + col) * ldb + p0 + kq, valid, VEC_B);
+#else /* stored k x n: read along n */
+    const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
+    const int valid = p0 + kk < k ? (int)n - (int)(col0 + nq) : 0;
+    copy4_async(&bs[kk][nq], 1, b + (u64)(p0 + kk) * ldb + col0 + nq, valid, VEC_B);
+#endif
+  }
+}
+#else /* STAGES == 2: slices through registers */
 /* Four consecutive elements p[0..3] of a row whose valid prefix is `valid`
  * elements long (zero beyond), as a float4 load when vec and all four are valid. */
 static __device__ __forceinline__ float4 load4(const float *__restrict__ p, int valid, bool vec) {
@@ -159,6 +248,7 @@ static __device__ __forceinline__ void store_slices(const slice_regs &r, float (
 #endif
   }
 }
+#endif
 
 /* The fragments of one depth of the shared slices: TM values of op(A) and TN
  * of op(B), as float4 reads (quadrant q of the thread starts at q * 4*MDIMC
@@ -176,6 +266,27 @@ static __device__ __forceinline__ void load_fragments(float *av, float4 *bv, con
 #pragma unroll
   for (int q = 0; q < TN / 4; q++)
     bv[q] = *reinterpret_cast<const float4 *>(bs_row + q * 4 * NDIMC + 4 * tn);
+}
+
+/* acc += the product of the KWG-deep shared slices as (k x MWG) and bs (k x NWG). */
+static __device__ __forceinline__ void multiply_slice(float4 (&acc)[TM][TN / 4],
+                                                      float (*as)[MWG + PAD],
+                                                      float (*bs)[NWG + PAD], uint tm, uint tn) {
+#pragma unroll
+  for (int p = 0; p < KWG; p++) {
+    float av[TM];
+    float4 bv[TN / 4];
+    load_fragments(av, bv, as[p], bs[p], tm, tn);
+#pragma unroll
+    for (int i = 0; i < TM; i++)
+#pragma unroll
+      for (int j = 0; j < TN / 4; j++) {
+        acc[i][j].x = fmaf(av[i], bv[j].x, acc[i][j].x);
+        acc[i][j].y = fmaf(av[i], bv[j].y, acc[i][j].y);
+        acc[i][j].z = fmaf(av[i], bv[j].z, acc[i][j].z);
+        acc[i][j].w = fmaf(av[i], bv[j].w, acc[i][j].w);
+      }
+  }
 }
 
 /* Writes 4 results of one row of C at column gj (valid: columns left in the row). */
@@ -204,8 +315,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
                    const float *__restrict__ a, const u64 a_offset, const uint lda,
                    const float *__restrict__ b, const u64 b_offset, const uint ldb,
                    float *__restrict__ c, const u64 c_offset, const uint ldc) {
-  __shared__ __align__(16) float as[2][KWG][MWG + PAD];
-  __shared__ __align__(16) float bs[2][KWG][NWG + PAD];
+  __shared__ __align__(16) float as[BUFFERS][KWG][MWG + PAD];
+  __shared__ __align__(16) float bs[BUFFERS][KWG][NWG + PAD];
   a += a_offset;
   b += b_offset;
   c += c_offset;
@@ -219,34 +330,44 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
 #pragma unroll
     for (int j = 0; j < TN / 4; j++) acc[i][j] = make_float4(0.f, 0.f, 0.f, 0.f);
 
+  const uint slices = (k + KWG - 1) / KWG;
+#if STAGES > 2
+  /* Slice s lives in buffer s % STAGES. Every thread commits one group of
+   * copies per slice (empty past the last), so waiting until STAGES - 2
+   * groups are pending means slice s has landed; the barrier after the wait
+   * also tells every thread that all of slice s - 1's readers are done with
+   * the buffer the next copies overwrite. */
+#pragma unroll
+  for (uint s = 0; s < STAGES - 1; s++) {
+    if (s < slices)
+      copy_slices_async(as[s], bs[s], a, b, lda, ldb, m, n, k, row0, col0, s * KWG, tid);
+    cp_async_commit();
+  }
+  for (uint s = 0; s < slices; s++) {
+    cp_async_wait<STAGES - 2>();
+    __syncthreads();
+    const uint next = s + STAGES - 1;
+    if (next < slices)
+      copy_slices_async(as[next % STAGES], bs[next % STAGES], a, b, lda, ldb, m, n, k, row0, col0,
+                        next * KWG, tid);
+    cp_async_commit();
+    multiply_slice(acc, as[s % STAGES], bs[s % STAGES], tm, tn);
+  }
+#else
   slice_regs r;
   load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, 0, tid);
   store_slices(r, as[0], bs[0], tid);
   __syncthreads();
 
-  const uint slices = (k + KWG - 1) / KWG;
   for (uint s = 0; s < slices; s++) {
     const uint cur = s & 1;
     const bool more = s + 1 < slices;
     if (more) load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, (s + 1) * KWG, tid);
-#pragma unroll
-    for (int p = 0; p < KWG; p++) {
-      float av[TM];
-      float4 bv[TN / 4];
-      load_fragments(av, bv, as[cur][p], bs[cur][p], tm, tn);
-#pragma unroll
-      for (int i = 0; i < TM; i++)
-#pragma unroll
-        for (int j = 0; j < TN / 4; j++) {
-          acc[i][j].x = fmaf(av[i], bv[j].x, acc[i][j].x);
-          acc[i][j].y = fmaf(av[i], bv[j].y, acc[i][j].y);
-          acc[i][j].z = fmaf(av[i], bv[j].z, acc[i][j].z);
-          acc[i][j].w = fmaf(av[i], bv[j].w, acc[i][j].w);
-        }
-    }
+    multiply_slice(acc, as[cur], bs[cur], tm, tn);
     if (more) store_slices(r, as[cur ^ 1], bs[cur ^ 1], tid);
     __syncthreads();
   }
+#endif
 
 #pragma unroll
   for (int i = 0; i < TM; i++) {

@@ -7,7 +7,8 @@
 # Needs .carry/ from
 # scripts/gpu-carry.sh when the machine lacks GoogleTest or the OpenCL loader.
 # GPUK_CHECK_STAGES picks the stages after the build (default: all of
-# "tests sanitizer bench matmul tune"), to fit one call's ten minutes.
+# "tests sanitizer bench matmul tune probe"; "ptxas" on request), to fit one
+# call's ten minutes.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OUT:-$root/gpu-check-out}
@@ -15,7 +16,7 @@ mkdir -p "$out"
 build=${GPUK_BUILD_DIR:-/tmp/gpuk-gpu-build}
 export GPUK_CACHE_DIR=$(mktemp -d /tmp/gpuk-cache.XXXXXX)
 log() { echo "== $*" | tee -a "$out/summary.txt"; }
-stages=" ${GPUK_CHECK_STAGES:-tests sanitizer bench matmul tune} "
+stages=" ${GPUK_CHECK_STAGES:-tests sanitizer bench matmul tune probe} "
 want() { [[ $stages == *" $1 "* ]]; }
 test_rc=0 san_rc=0 bench_rc=0
 : > "$out/summary.txt"
@@ -91,6 +92,17 @@ cp "$GPUK_CACHE_DIR/gemm-tuning.txt" "$out/" 2>/dev/null || true
 tail -n 4 "$out/matmul.txt"
 fi
 
+if want probe; then
+log "probe: kernels/gemm_cuda.cu variants against cuBLAS in one process (NN, n = 4096)"
+# The table's shape with the register double buffer (STAGES=2), then the
+# cp.async pipeline (STAGES=3, 4), which the suite does not yet reach: the
+# probe checks every element against cuBLAS.
+t="MWG=128,NWG=256,KWG=8,MDIMC=16,NDIMC=16" q="MWG=128,NWG=128,KWG=8,MDIMC=16,NDIMC=16"
+PROBE_DIR=/tmp/gpuk-probe "$root/scripts/gemm-cuda-probe.sh" "$t" "$t,STAGES=3" \
+  "MWG=256,NWG=128,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" "$q" "$q,STAGES=3" "$q,STAGES=4" "$t" \
+  > "$out/probe.txt" 2>&1 || bench_rc=$?
+cat "$out/probe.txt" | tee -a "$out/summary.txt"
+fi
 if want ptxas; then
 log "ptxas: registers and spills of the CUDA GEMM kernel's shapes"
 for shape in "128 256 8 16 16" "256 128 8 16 16" "128 128 16 16 16" "64 64 32 8 8"; do
@@ -135,6 +147,8 @@ log "results: build=$build_rc tests=$test_rc sanitizer=$san_rc bench=$bench_rc"
   echo
   echo "gpuk-bench matmul runs of scripts/gpu-check.sh (table shape at n = 4096 and 2048, then --block shapes)"
   cat "$out/matmul.txt" 2>/dev/null
+  echo
+  cat "$out/probe.txt" 2>/dev/null
   echo '```'
 } > "$out/results.md"
 # Only a few files come back from a device machine: keep the record and the

@@ -65,4 +65,16 @@ void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
 #define __align__(n) __attribute__((aligned(n)))
 #define __shared__ static
 
+// cp.async (kernels/gemm_cuda.cu with STAGES >= 3) as plain copies that land
+// at once: a wrong buffer index or a missing barrier still shows, the timing
+// of real asynchronous copies does not.
+#define GPUK_EMULATED_CP_ASYNC 1
+inline void cp_async4(float *dst, const float *src, bool valid) { *dst = valid ? *src : 0.f; }
+inline void cp_async16(float *dst, const float *src) {
+  for (int j = 0; j < 4; j++) dst[j] = src[j];
+}
+inline void cp_async_commit() {}
+template <int pending>
+inline void cp_async_wait() {}
+
 #endif
