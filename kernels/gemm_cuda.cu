@@ -93,6 +93,40 @@
 typedef unsigned int uint;
 typedef unsigned long long u64;
 
+/* A thread's share of a slice comes in pieces of 4 consecutive elements of a
+ * stored row, which runs along k (A not transposed, B transposed) or along
+ * the tile's width w (MWG for op(A), NWG for op(B)). Piece u lies at depth kk
+ * and column mm of the k-major shared slice, its 4 elements 1 float apart
+ * there (rows along w) or a padded row apart (rows along k: the stores
+ * transpose). */
+struct slot {
+  uint kk, mm;
+};
+#define A_ALONG_K (!TRANS_A)
+#define B_ALONG_K (TRANS_B)
+#define A_STEP (A_ALONG_K ? MWG + PAD : 1)
+#define B_STEP (B_ALONG_K ? NWG + PAD : 1)
+static __device__ __forceinline__ slot piece_slot(uint u, uint w, bool along_k) {
+  if (along_k) return {(u % (KWG / 4)) * 4, u / (KWG / 4)};
+  return {u / (w / 4), (u % (w / 4)) * 4};
+}
+
+/* Where piece s of the slice at depth p0 comes from, for a matrix with
+ * `extent` rows or columns along w from `origin` (m and row0 for op(A), n
+ * and col0 for op(B)), and how many of its 4 elements lie inside it (<= 0:
+ * none). */
+static __device__ __forceinline__ const float *piece_source(slot s, const float *__restrict__ x,
+                                                            uint ld, uint extent, uint k,
+                                                            uint origin, uint p0, bool along_k,
+                                                            int *valid) {
+  if (along_k) {
+    *valid = origin + s.mm < extent ? (int)k - (int)(p0 + s.kk) : 0;
+    return x + (u64)(origin + s.mm) * ld + p0 + s.kk;
+  }
+  *valid = p0 + s.kk < k ? (int)extent - (int)(origin + s.mm) : 0;
+  return x + (u64)(p0 + s.kk) * ld + origin + s.mm;
+}
+
 #if STAGES > 2 /* the cp.async pipeline */
 #ifndef GPUK_EMULATED_CP_ASYNC /* tests/cuda_emulation defines its own copies */
 /* dst[0..n) = src[0..n) when valid, zeros otherwise (n = 4 or 16 bytes; src
@@ -139,29 +173,17 @@ static __device__ __forceinline__ void copy_slices_async(float (*as)[MWG + PAD],
                                                          uint row0, uint col0, uint p0, uint tid) {
 #pragma unroll
   for (int l = 0; l < A_LOADS; l++) {
-    const uint u = tid + l * THREADS;
-#if TRANS_A /* stored k x m: read along m */
-    const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
-    const int valid = p0 + kk < k ? (int)m - (int)(row0 + mq) : 0;
-    copy4_async(&as[kk][mq], 1, a + (u64)(p0 + kk) * lda + row0 + mq, valid, VEC_A);
-#else /* stored m x k: read along k, stored transposed */
-    const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
-    const int valid = row0 + row < m ? (int)k - (int)(p0 + kq) : 0;
-    copy4_async(&as[kq][row], MWG + PAD, a + (u64)(row0 + row) * lda + p0 + kq, valid, VEC_A);
-#endif
+    const slot s = piece_slot(tid + l * THREADS, MWG, A_ALONG_K);
+    int valid;
+    const float *src = piece_source(s, a, lda, m, k, row0, p0, A_ALONG_K, &valid);
+    copy4_async(&as[s.kk][s.mm], A_STEP, src, valid, VEC_A);
   }
 #pragma unroll
   for (int l = 0; l < B_LOADS; l++) {
-    const uint u = tid + l * THREADS;
-#if TRANS_B /* stored n x k: read along k, stored transposed */
-    const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
-    const int valid = col0 + col < n ? (int)k - (int)(p0 + kq) : 0;
-    copy4_async(&bs[kq][col], NWG + PAD, b + (u64)(col0 + col) * ldb + p0 + kq, valid, VEC_B);
-#else /* stored k x n: read along n */
-    const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
-    const int valid = p0 + kk < k ? (int)n - (int)(col0 + nq) : 0;
-    copy4_async(&bs[kk][nq], 1, b + (u64)(p0 + kk) * ldb + col0 + nq, valid, VEC_B);
-#endif
+    const slot s = piece_slot(tid + l * THREADS, NWG, B_ALONG_K);
+    int valid;
+    const float *src = piece_source(s, b, ldb, n, k, col0, p0, B_ALONG_K, &valid);
+    copy4_async(&bs[s.kk][s.mm], B_STEP, src, valid, VEC_B);
   }
 }
 #else /* STAGES == 2: slices through registers */
@@ -190,30 +212,31 @@ static __device__ __forceinline__ void load_slices(slice_regs &r, const float *_
                                                    uint p0, uint tid) {
 #pragma unroll
   for (int l = 0; l < A_LOADS; l++) {
-    const uint u = tid + l * THREADS;
-#if TRANS_A /* stored k x m: read along m */
-    const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
-    const int valid = p0 + kk < k ? (int)m - (int)(row0 + mq) : 0;
-    r.a[l] = load4(a + (u64)(p0 + kk) * lda + row0 + mq, valid, VEC_A);
-#else /* stored m x k: read along k */
-    const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
-    const int valid = row0 + row < m ? (int)k - (int)(p0 + kq) : 0;
-    r.a[l] = load4(a + (u64)(row0 + row) * lda + p0 + kq, valid, VEC_A);
-#endif
+    int valid;
+    const slot s = piece_slot(tid + l * THREADS, MWG, A_ALONG_K);
+    const float *src = piece_source(s, a, lda, m, k, row0, p0, A_ALONG_K, &valid);
+    r.a[l] = load4(src, valid, VEC_A);
   }
 #pragma unroll
   for (int l = 0; l < B_LOADS; l++) {
-    const uint u = tid + l * THREADS;
-#if TRANS_B /* stored n x k: read along k */
-    const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
-    const int valid = col0 + col < n ? (int)k - (int)(p0 + kq) : 0;
-    r.b[l] = load4(b + (u64)(col0 + col) * ldb + p0 + kq, valid, VEC_B);
-#else /* stored k x n: read along n */
-    const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
-    const int valid = p0 + kk < k ? (int)n - (int)(col0 + nq) : 0;
-    r.b[l] = load4(b + (u64)(p0 + kk) * ldb + col0 + nq, valid, VEC_B);
-#endif
+    int valid;
+    const slot s = piece_slot(tid + l * THREADS, NWG, B_ALONG_K);
+    const float *src = piece_source(s, b, ldb, n, k, col0, p0, B_ALONG_K, &valid);
+    r.b[l] = load4(src, valid, VEC_B);
   }
+}
+
+/* v into dst[0], dst[step], dst[2 step], dst[3 step] (one float4 store when
+ * step is 1). */
+static __device__ __forceinline__ void store4_shared(float *dst, uint step, float4 v) {
+  if (step == 1) {
+    *reinterpret_cast<float4 *>(dst) = v;
+    return;
+  }
+  dst[0] = v.x;
+  dst[step] = v.y;
+  dst[2 * step] = v.z;
+  dst[3 * step] = v.w;
 }
 
 /* Stores the registers into shared memory, both slices k-major. */
@@ -221,31 +244,13 @@ static __device__ __forceinline__ void store_slices(const slice_regs &r, float (
                                                     float (*bs)[NWG + PAD], uint tid) {
 #pragma unroll
   for (int l = 0; l < A_LOADS; l++) {
-    const uint u = tid + l * THREADS;
-#if TRANS_A
-    const uint kk = u / (MWG / 4), mq = (u % (MWG / 4)) * 4;
-    *reinterpret_cast<float4 *>(&as[kk][mq]) = r.a[l];
-#else
-    const uint row = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
-    as[kq + 0][row] = r.a[l].x;
-    as[kq + 1][row] = r.a[l].y;
-    as[kq + 2][row] = r.a[l].z;
-    as[kq + 3][row] = r.a[l].w;
-#endif
+    const slot s = piece_slot(tid + l * THREADS, MWG, A_ALONG_K);
+    store4_shared(&as[s.kk][s.mm], A_STEP, r.a[l]);
   }
 #pragma unroll
   for (int l = 0; l < B_LOADS; l++) {
-    const uint u = tid + l * THREADS;
-#if TRANS_B
-    const uint col = u / (KWG / 4), kq = (u % (KWG / 4)) * 4;
-    bs[kq + 0][col] = r.b[l].x;
-    bs[kq + 1][col] = r.b[l].y;
-    bs[kq + 2][col] = r.b[l].z;
-    bs[kq + 3][col] = r.b[l].w;
-#else
-    const uint kk = u / (NWG / 4), nq = (u % (NWG / 4)) * 4;
-    *reinterpret_cast<float4 *>(&bs[kk][nq]) = r.b[l];
-#endif
+    const slot s = piece_slot(tid + l * THREADS, NWG, B_ALONG_K);
+    store4_shared(&bs[s.kk][s.mm], B_STEP, r.b[l]);
   }
 }
 #endif

@@ -113,6 +113,18 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
                     "local memory");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, gpuk_gemm_kernel(5)}),
                     GPUK_ERROR_INVALID_ARGUMENT, "kernel 5 is not a gpuk_gemm_kernel");
+  // The cp.async form: three slices in flight, so 128x128x16 (two fit) does not.
+  const gpuk_gemm_kernel A = GPUK_GEMM_KERNEL_CUDA_ASYNC;
+  if (info_.compute_capability_major < 8) {
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, A}), GPUK_ERROR_UNSUPPORTED,
+                      "needs cp.async (compute capability 8.0 or later)");
+  } else {
+    GPUK_EXPECT_OK(gemm(GPUK_FLOAT32, {128, 128, 16, 16, 16, K}));
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {128, 128, 16, 16, 16, A}), GPUK_ERROR_INVALID_ARGUMENT,
+                      "tiles need 50688 bytes of local memory");
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, A}), GPUK_ERROR_UNSUPPORTED,
+                      "GPUK_GEMM_KERNEL_CUDA_ASYNC is float only");
+  }
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }
 
@@ -122,7 +134,8 @@ TEST(GemmConfigText, BadInputs) {
                            "64x64x8/16x16 ", " 64x64x8/16x16", "12345x1x1/1x1", "-1x64x8/16x16",
                            "opencl:64x64x8/16x16", "CUDA:64x64x8/16x16", "64x64x8/16x1a",
                            "64x64x8/16x16/", "64x64x8/16x16/4", "64x64x8/16x16/4x", "64x64x8/16x16/4x4/",
-                           "64x64x8/16x16/4x4x4", "64x64x8/16x16/x4"}) {
+                           "64x64x8/16x16/4x4x4", "64x64x8/16x16/x4", "cuda:cuda-async:64x64x8/16x16",
+                           "cuda-async64x64x8/16x16", "cuda-:64x64x8/16x16"}) {
     GPUK_EXPECT_ERROR(gpuk_gemm_config_parse(text, &c), GPUK_ERROR_INVALID_ARGUMENT,
                       "MWGxNWGxKWG/MDIMCxNDIMC");
     EXPECT_EQ(c.mwg, 7u) << text << ": a failed parse must leave config alone";
@@ -137,6 +150,10 @@ TEST(GemmConfigText, BadInputs) {
   GPUK_EXPECT_ERROR(gpuk_gemm_config_format(nullptr, small, sizeof small),
                     GPUK_ERROR_INVALID_ARGUMENT, "config");
   GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, nullptr, 8), GPUK_ERROR_INVALID_ARGUMENT, "text");
+  char text[48];
+  c.kernel = gpuk_gemm_kernel(3);
+  GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, text, sizeof text), GPUK_ERROR_INVALID_ARGUMENT,
+                    "kernel 3 is not a gpuk_gemm_kernel");
 }
 
 TEST_P(GemmErrors, TuningBadArguments) {

@@ -251,7 +251,7 @@ TEST_P(Gemm, VectorWidths) {
 }
 
 TEST_P(Gemm, CudaKernelShapes) {
-  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
+  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA, A = GPUK_GEMM_KERNEL_CUDA_ASYNC;
   std::vector<gpuk_gemm_config> shapes = {
       {8, 8, 4, 1, 1, K},        // the smallest legal: one thread
       {64, 64, 8, 8, 8, K},
@@ -261,6 +261,12 @@ TEST_P(Gemm, CudaKernelShapes) {
       {128, 256, 8, 16, 16, K},  // 8 x 16 results per thread (the H100 default)
       {256, 128, 8, 16, 16, K},  // 16 x 8
       {64, 64, 16, 16, 4, K},    // 4 x 16
+      // fed by cp.async (compute capability 8.0 and later)
+      {8, 8, 4, 1, 1, A},
+      {64, 64, 8, 8, 8, A},
+      {128, 128, 8, 16, 16, A},
+      {128, 256, 8, 16, 16, A},
+      {256, 128, 8, 16, 16, A},
   };
   if (info_.backend != GPUK_BACKEND_CUDA) {
     gpuk_buffer *b;
@@ -268,10 +274,15 @@ TEST_P(Gemm, CudaKernelShapes) {
     GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1, b,
                                 0, 1, b, 0, 1, 0, b, 4, 1, &shapes[1]),
                       GPUK_ERROR_UNSUPPORTED, "GPUK_GEMM_KERNEL_CUDA runs on CUDA devices only");
+    GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1, b,
+                                0, 1, b, 0, 1, 0, b, 4, 1, &shapes.back()),
+                      GPUK_ERROR_UNSUPPORTED,
+                      "GPUK_GEMM_KERNEL_CUDA_ASYNC runs on CUDA devices only");
     GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
     GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
   }
   for (const gpuk_gemm_config &c : shapes) {
+    if (c.kernel == A && info_.compute_capability_major < 8) continue;
     for (int t = 0; t < 4; t++) {
       const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
       Run<float>({ta, tb, 131, 97, 77, 1.0, 0.5}, &c);  // odd: scalar edge loads

@@ -490,7 +490,12 @@ typedef enum gpuk_gemm_kernel {
   /* kernels/gemm_cuda.cu: CUDA devices, float only; float4 shared-memory reads,
    * a register tile of up to 16 x 8 (or 8 x 16) results per thread and a
    * double-buffered K loop. */
-  GPUK_GEMM_KERNEL_CUDA = 1
+  GPUK_GEMM_KERNEL_CUDA = 1,
+  /* The same kernel fed by a three-stage cp.async pipeline: slices go from
+   * global to shared memory without passing through registers (compute
+   * capability 8.0 and later). Not yet measured against GPUK_GEMM_KERNEL_CUDA,
+   * so no table picks it; the tuner tries it. */
+  GPUK_GEMM_KERNEL_CUDA_ASYNC = 2
 } gpuk_gemm_kernel;
 
 /* Block shape of a GEMM kernel (CLBlast's names). A work-group of
@@ -508,7 +513,9 @@ typedef enum gpuk_gemm_kernel {
  *   (mwg * kwg / vwm) % (mdimc * ndimc) == 0, (nwg * kwg / vwn) % (mdimc * ndimc) == 0;
  * - CUDA: mwg / mdimc and nwg / ndimc each 4, 8 or 16 (exact), their product
  *   <= 128, kwg % 4 == 0, vwm and vwn 0 or 1 (its vectors are fixed),
- *   (mwg * kwg / 4) % (mdimc * ndimc) == 0, (nwg * kwg / 4) % (mdimc * ndimc) == 0.
+ *   (mwg * kwg / 4) % (mdimc * ndimc) == 0, (nwg * kwg / 4) % (mdimc * ndimc) == 0;
+ * - CUDA_ASYNC: the CUDA rules, compute capability >= 8.0, and three slices
+ *   (not two) of each tile in 48 KiB.
  * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */
 typedef struct gpuk_gemm_config {
   unsigned mwg, nwg, kwg, mdimc, ndimc;
@@ -545,7 +552,8 @@ GPUK_API gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtyp
                                             const gpuk_gemm_config *config);
 
 /* Text form of a block shape: "MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" for the
- * portable kernel, "cuda:MWGx..." for the CUDA kernel, numbers of 1 to 4 digits
+ * portable kernel, "cuda:MWGx..." for the CUDA kernel, "cuda-async:MWGx..."
+ * for its cp.async form, numbers of 1 to 4 digits
  * ("64x64x8/16x16", "64x128x16/8x8/4x4"); formatting writes the vector widths
  * only when one is above 1. Parsing checks the syntax only (see
  * gpuk_gemm_config_check). Formatting needs size > the text's length (48 bytes

@@ -72,7 +72,7 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
  * (vwm), B and C (vwn). */
 static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size) {
   const gpuk_gemm_config *c = &g->config;
-  const int cuda = c->kernel == GPUK_GEMM_KERNEL_CUDA;
+  const int cuda = gpuk__gemm_is_cuda(c->kernel);
   const unsigned vwm = cuda ? 4 : gpuk__gemm_width(c->vwm);
   const unsigned vwn = cuda ? 4 : gpuk__gemm_width(c->vwn);
 #define ALIGNED_ROWS(x, w) ((g->ld##x % (w) == 0 && g->x##_offset % (w) == 0) ? 1 : 0)
@@ -82,7 +82,9 @@ static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size)
                    c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, (int)g->trans_a, (int)g->trans_b,
                    ALIGNED_ROWS(a, vwm), ALIGNED_ROWS(b, vwn), ALIGNED_ROWS(c, vwn));
 #undef ALIGNED_ROWS
-  if (!cuda)
+  if (cuda)
+    snprintf(options + n, size - (size_t)n, " -DSTAGES=%u", gpuk__gemm_cuda_stages(c->kernel));
+  else
     snprintf(options + n, size - (size_t)n, " -DVWM=%u -DVWN=%u -DGPUK_DOUBLE=%d", vwm, vwn,
              g->dtype == GPUK_FLOAT64);
 }
@@ -91,7 +93,7 @@ static gpuk_status gemm_with_kernel(gpuk_stream *s, const gpuk__gemm_args *g) {
   gpuk_device *d = s->obj.device;
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
   const gpuk_gemm_config *c = &g->config;
-  const int cuda = c->kernel == GPUK_GEMM_KERNEL_CUDA;
+  const int cuda = gpuk__gemm_is_cuda(c->kernel);
   char options[256];
   kernel_options(g, options, sizeof options);
   gpuk_kernel *k;

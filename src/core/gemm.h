@@ -19,6 +19,17 @@ typedef struct gpuk__gemm_args {
   gpuk_gemm_config config; /* checked; GPU kernels only */
 } gpuk__gemm_args;
 
+/* Whether a kernel is kernels/gemm_cuda.cu (either way of feeding it). */
+static inline int gpuk__gemm_is_cuda(gpuk_gemm_kernel kernel) {
+  return kernel == GPUK_GEMM_KERNEL_CUDA || kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC;
+}
+
+/* Shared-memory slices of each tile the CUDA kernel cycles through
+ * (kernels/gemm_cuda.cu's STAGES). */
+static inline unsigned gpuk__gemm_cuda_stages(gpuk_gemm_kernel kernel) {
+  return kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? 3 : 2;
+}
+
 /* A vector width of a config: 0 (a zero-initialised field) means 1. */
 static inline unsigned gpuk__gemm_width(unsigned width) { return width ? width : 1; }
 
@@ -35,9 +46,10 @@ gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtyp
 int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
                             gpuk_gemm_config *config);
 
-/* gemm_config_text.c: "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" (fields of
+/* gemm_config_text.c: "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" (fields of
  * 1 to 4 digits) into a config, 1 on success, 0 (config untouched) otherwise; and
- * back, returning snprintf's count. Neither sets the error. */
+ * back, returning snprintf's count (-1 for a kernel that is not a
+ * gpuk_gemm_kernel). Neither sets the error. */
 int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config);
 int gpuk__gemm_config_to_text(const gpuk_gemm_config *config, char *text, size_t size);
 

@@ -34,14 +34,21 @@ static gpuk_status check_portable_config(gpuk_dtype dtype, const gpuk_gemm_confi
 /* Rules of kernels/gemm_cuda.cu. */
 static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                      const gpuk_gemm_config *c, unsigned threads) {
+  const char *name = c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? "GPUK_GEMM_KERNEL_CUDA_ASYNC"
+                                                             : "GPUK_GEMM_KERNEL_CUDA";
   if (info->backend != GPUK_BACKEND_CUDA)
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "config: GPUK_GEMM_KERNEL_CUDA runs on CUDA devices only, not on %s",
-                           info->name);
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "config: %s runs on CUDA devices only, not on %s",
+                           name, info->name);
   if (dtype != GPUK_FLOAT32)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "config: GPUK_GEMM_KERNEL_CUDA is float only; use "
-                           "GPUK_GEMM_KERNEL_PORTABLE for double");
+                           "config: %s is float only; use GPUK_GEMM_KERNEL_PORTABLE for double",
+                           name);
+  if (c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC && info->compute_capability_major < 8)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: %s needs cp.async (compute capability 8.0 or later); %s is "
+                           "%d.%d",
+                           name, info->name, info->compute_capability_major,
+                           info->compute_capability_minor);
   /* Results per thread along m and n: 4 x 4 quadrants, at most 128 results. */
   const unsigned tm = c->mwg / c->mdimc, tn = c->nwg / c->ndimc;
   if (c->mwg % c->mdimc || c->nwg % c->ndimc || tm % 4 || tn % 4 || tm > 16 || tn > 16 ||
@@ -66,7 +73,8 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
 /* Local memory the kernel's tiles take. */
 static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
   size_t elem = dtype == GPUK_FLOAT64 ? 8 : 4;
-  if (c->kernel == GPUK_GEMM_KERNEL_CUDA) return 2 * (size_t)c->kwg * (c->mwg + c->nwg + 8) * elem;
+  if (gpuk__gemm_is_cuda(c->kernel))
+    return gpuk__gemm_cuda_stages(c->kernel) * (size_t)c->kwg * (c->mwg + c->nwg + 8) * elem;
   /* Rows padded by one vector. */
   return (size_t)c->kwg *
          (c->mwg + gpuk__gemm_width(c->vwm) + c->nwg + gpuk__gemm_width(c->vwn)) * elem;
@@ -74,7 +82,7 @@ static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
 
 gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                     const gpuk_gemm_config *c) {
-  if ((unsigned)c->kernel > GPUK_GEMM_KERNEL_CUDA)
+  if ((unsigned)c->kernel > GPUK_GEMM_KERNEL_CUDA_ASYNC)
     return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)c->kernel);
   if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
     return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
@@ -82,8 +90,8 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
   if (c->mwg > 512 || c->nwg > 512 || c->kwg > 256)
     return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
   unsigned threads = c->mdimc * c->ndimc;
-  gpuk_status st = c->kernel == GPUK_GEMM_KERNEL_CUDA ? check_cuda_config(info, dtype, c, threads)
-                                                      : check_portable_config(dtype, c, threads);
+  gpuk_status st = gpuk__gemm_is_cuda(c->kernel) ? check_cuda_config(info, dtype, c, threads)
+                                                 : check_portable_config(dtype, c, threads);
   if (st) return st;
   /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
    * out of per-work-item stack for the register tile. */
@@ -128,7 +136,7 @@ gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
   if (!gpuk__gemm_config_from_text(text, config))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "block shape '%.64s' is not [cuda:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
+                           "block shape '%.64s' is not [cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
                            "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16 or 64x64x8/16x16/2x2)",
                            text);
   return GPUK_SUCCESS;
@@ -138,6 +146,8 @@ gpuk_status gpuk_gemm_config_format(const gpuk_gemm_config *config, char *text, 
   gpuk__clear_error();
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
   if (!text) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "text is NULL");
+  if ((unsigned)config->kernel > GPUK_GEMM_KERNEL_CUDA_ASYNC)
+    return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)config->kernel);
   int n = gpuk__gemm_config_to_text(config, text, size);
   if (n < 0 || (size_t)n >= size)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,

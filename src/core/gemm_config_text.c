@@ -1,4 +1,4 @@
-/* The text form of a GEMM block shape, "[cuda:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared
+/* The text form of a GEMM block shape, "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared
  * by gpuk-bench --block, the tuning database and users. Kept free of handles
  * so that the tuning database's fuzzer links it alone. */
 #include <stdio.h>
@@ -6,7 +6,8 @@
 
 #include "gemm.h"
 
-static const char cuda_prefix[] = "cuda:";
+/* The kernel's prefix, by gpuk_gemm_kernel. */
+static const char *const prefixes[] = {"", "cuda:", "cuda-async:"};
 
 /* Reads one decimal field of 1 to 4 digits followed by sep ('\0': the end). */
 static int parse_field(const char **p, char sep, unsigned *out) {
@@ -25,10 +26,12 @@ static int parse_field(const char **p, char sep, unsigned *out) {
 int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config) {
   gpuk_gemm_config c = {0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_PORTABLE, 1, 1};
   const char *p = text;
-  if (strncmp(p, cuda_prefix, sizeof cuda_prefix - 1) == 0) {
-    c.kernel = GPUK_GEMM_KERNEL_CUDA;
-    p += sizeof cuda_prefix - 1;
-  }
+  for (unsigned k = 1; k < sizeof prefixes / sizeof prefixes[0]; k++)
+    if (strncmp(p, prefixes[k], strlen(prefixes[k])) == 0) {
+      c.kernel = (gpuk_gemm_kernel)k;
+      p += strlen(prefixes[k]);
+      break;
+    }
   if (!parse_field(&p, 'x', &c.mwg) || !parse_field(&p, 'x', &c.nwg) ||
       !parse_field(&p, '/', &c.kwg) || !parse_field(&p, 'x', &c.mdimc))
     return 0;
@@ -44,7 +47,8 @@ int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config) {
 
 int gpuk__gemm_config_to_text(const gpuk_gemm_config *c, char *text, size_t size) {
   const unsigned vwm = gpuk__gemm_width(c->vwm), vwn = gpuk__gemm_width(c->vwn);
-  const char *prefix = c->kernel == GPUK_GEMM_KERNEL_CUDA ? cuda_prefix : "";
+  if ((unsigned)c->kernel >= sizeof prefixes / sizeof prefixes[0]) return -1;
+  const char *prefix = prefixes[c->kernel];
   if (vwm == 1 && vwn == 1)
     return snprintf(text, size, "%s%ux%ux%u/%ux%u", prefix, c->mwg, c->nwg, c->kwg, c->mdimc,
                     c->ndimc);

@@ -54,7 +54,7 @@ static void add_if_legal(candidates *c, const gpuk_device_info *info, gpuk_dtype
 /* The baseline first, then the legal space in a fixed order: the portable
  * kernel without vectors, with the widest (16-byte) vectors along m, along n,
  * along both (the widths outermost, so that an even sample covers each), then
- * the CUDA kernel's shapes. */
+ * the CUDA kernel's shapes, fed through registers, then by cp.async. */
 static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dtype,
                       const gpuk_gemm_config *baseline) {
   c->count = 0;
@@ -74,16 +74,18 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
                                               widths[w][1]},
                            1);
   if (info->backend != GPUK_BACKEND_CUDA || dtype != GPUK_FLOAT32) return;
-  for (size_t t = 0; t < COUNT(cuda_thread_tiles); t++)
-    for (size_t k = 0; k < COUNT(k_slices); k++)
-      for (size_t y = 0; y < COUNT(cuda_group_sides); y++)
-        for (size_t x = 0; x < COUNT(cuda_group_sides); x++)
-          add_if_legal(c, info, dtype,
-                       (gpuk_gemm_config){cuda_thread_tiles[t][0] * cuda_group_sides[y],
-                                          cuda_thread_tiles[t][1] * cuda_group_sides[x],
-                                          k_slices[k], cuda_group_sides[y], cuda_group_sides[x],
-                                          GPUK_GEMM_KERNEL_CUDA, 1, 1},
-                       1);
+  const gpuk_gemm_kernel cuda_kernels[] = {GPUK_GEMM_KERNEL_CUDA, GPUK_GEMM_KERNEL_CUDA_ASYNC};
+  for (size_t f = 0; f < COUNT(cuda_kernels); f++)
+    for (size_t t = 0; t < COUNT(cuda_thread_tiles); t++)
+      for (size_t k = 0; k < COUNT(k_slices); k++)
+        for (size_t y = 0; y < COUNT(cuda_group_sides); y++)
+          for (size_t x = 0; x < COUNT(cuda_group_sides); x++)
+            add_if_legal(c, info, dtype,
+                         (gpuk_gemm_config){cuda_thread_tiles[t][0] * cuda_group_sides[y],
+                                            cuda_thread_tiles[t][1] * cuda_group_sides[x],
+                                            k_slices[k], cuda_group_sides[y], cuda_group_sides[x],
+                                            cuda_kernels[f], 1, 1},
+                         1);
 }
 
 /* Keeps the baseline and an even sample of the rest, max in all. */
