@@ -23,6 +23,8 @@ TEST_P(GemmErrors, BadInput) {
                     GPUK_ERROR_INVALID_ARGUMENT, "c is NULL");
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, a, 0, 9, b, 0, 10, 0, c, 0, 10, nullptr),
                     GPUK_ERROR_INVALID_ARGUMENT, "lda = 9 is smaller than the 10 columns");
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 0, 1, a, 0, 0, b, 0, 10, 0, c, 0, 10, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "lda = 0: a leading dimension is at least 1");
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, T, N, 10, 10, 5, 1, a, 0, 5, b, 0, 10, 0, c, 0, 10, nullptr),
                     GPUK_ERROR_INVALID_ARGUMENT, "lda = 5");
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 10, 10, 10, 1, a, 1, 10, b, 0, 10, 0, c, 0, 10, nullptr),

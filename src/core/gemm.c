@@ -15,10 +15,14 @@
  * at offset in a buffer of elem-byte elements. */
 static gpuk_status check_matrix(const char *name, const gpuk_buffer *buf, size_t offset,
                                 size_t ld, size_t rows, size_t cols, size_t elem) {
-  if (ld < cols || ld == 0)
+  if (ld < cols)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "ld%s = %zu is smaller than the %zu columns of stored %s", name, ld,
-                           cols ? cols : 1, name);
+                           cols, name);
+  if (ld == 0)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "ld%s = 0: a leading dimension is at least 1, even for an empty %s",
+                           name, name);
   if (ld >= MAX_DIM)
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "ld%s = %zu is 2^31 or more", name, ld);
   if (rows == 0 || cols == 0) return GPUK_SUCCESS;
