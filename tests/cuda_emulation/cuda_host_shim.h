@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -65,16 +66,34 @@ void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
 #define __align__(n) __attribute__((aligned(n)))
 #define __shared__ static
 
-// cp.async (kernels/gemm_cuda.cu with STAGES >= 3) as plain copies that land
-// at once: a wrong buffer index or a missing barrier still shows, the timing
-// of real asynchronous copies does not.
+// cp.async (kernels/gemm_cuda.cu with STAGES >= 3), per thread: a copy's
+// source is read when it is issued, and it lands in shared memory only when
+// cp_async_wait lets its group go, the latest as late as the hardware may. A
+// kernel that reads a buffer before waiting for it, waits for too few groups
+// or overwrites a buffer other threads still read gets stale values.
 #define GPUK_EMULATED_CP_ASYNC 1
-inline void cp_async4(float *dst, const float *src, bool valid) { *dst = valid ? *src : 0.f; }
-inline void cp_async16(float *dst, const float *src) {
-  for (int j = 0; j < 4; j++) dst[j] = src[j];
+struct gpuk_emu_copy {
+  float *dst;
+  float value;
+};
+inline thread_local std::vector<gpuk_emu_copy> gpuk_emu_open_group;
+inline thread_local std::deque<std::vector<gpuk_emu_copy>> gpuk_emu_committed;
+inline void cp_async4(float *dst, const float *src, bool valid) {
+  gpuk_emu_open_group.push_back({dst, valid ? *src : 0.f});
 }
-inline void cp_async_commit() {}
+inline void cp_async16(float *dst, const float *src) {
+  for (int j = 0; j < 4; j++) gpuk_emu_open_group.push_back({dst + j, src[j]});
+}
+inline void cp_async_commit() {
+  gpuk_emu_committed.push_back(std::move(gpuk_emu_open_group));
+  gpuk_emu_open_group.clear();
+}
 template <int pending>
-inline void cp_async_wait() {}
+inline void cp_async_wait() {
+  while (gpuk_emu_committed.size() > size_t(pending)) {
+    for (const gpuk_emu_copy &c : gpuk_emu_committed.front()) *c.dst = c.value;
+    gpuk_emu_committed.pop_front();
+  }
+}
 
 #endif
