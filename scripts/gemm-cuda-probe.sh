@@ -2,7 +2,8 @@
 # Times variants of kernels/gemm_cuda.cu against cuBLAS on a GPU machine
 # (scripts/gemm_cuda_probe.cu), one nvcc build per variant, all built in
 # parallel first. Each argument is one variant: the kernel's defines separated
-# by commas, e.g. MWG=128,NWG=128,KWG=16,MDIMC=16,NDIMC=16,WARP_LAYOUT=1.
+# by commas, e.g. MWG=128,NWG=256,KWG=8,MDIMC=16,NDIMC=16,STAGES=3. Exits 1
+# when a variant fails to build, to run or to match cuBLAS.
 # Environment: PROBE_N (4096), PROBE_REPEAT (20), PROBE_DIR (/tmp/gemm-probe).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,12 +17,14 @@ for v in "$@"; do
   i=$((i + 1))
 done
 wait
-i=0
+i=0 rc=0
 for v in "$@"; do
   if [ -x "$dir/probe$i" ]; then
-    "$dir/probe$i" "${PROBE_N:-4096}" "${PROBE_REPEAT:-20}"
+    "$dir/probe$i" "${PROBE_N:-4096}" "${PROBE_REPEAT:-20}" || rc=1
   else
     echo "$v: build failed: $(head -3 "$dir/build$i.txt")"
+    rc=1
   fi
   i=$((i + 1))
 done
+exit $rc
