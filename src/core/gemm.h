@@ -19,6 +19,11 @@ typedef struct gpuk__gemm_args {
   gpuk_gemm_config config; /* checked; GPU kernels only */
 } gpuk__gemm_args;
 
+/* Whether kernel is a gpuk_gemm_kernel at all. */
+static inline int gpuk__gemm_kernel_known(gpuk_gemm_kernel kernel) {
+  return (unsigned)kernel <= GPUK_GEMM_KERNEL_CUDA_ASYNC;
+}
+
 /* Whether a kernel is kernels/gemm_cuda.cu (either way of feeding it). */
 static inline int gpuk__gemm_is_cuda(gpuk_gemm_kernel kernel) {
   return kernel == GPUK_GEMM_KERNEL_CUDA || kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC;

@@ -37,8 +37,8 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
   const char *name = c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? "GPUK_GEMM_KERNEL_CUDA_ASYNC"
                                                              : "GPUK_GEMM_KERNEL_CUDA";
   if (info->backend != GPUK_BACKEND_CUDA)
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "config: %s runs on CUDA devices only, not on %s",
-                           name, info->name);
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: %s runs on CUDA devices only, not on %s", name, info->name);
   if (dtype != GPUK_FLOAT32)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "config: %s is float only; use GPUK_GEMM_KERNEL_PORTABLE for double",
@@ -82,7 +82,7 @@ static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
 
 gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                     const gpuk_gemm_config *c) {
-  if ((unsigned)c->kernel > GPUK_GEMM_KERNEL_CUDA_ASYNC)
+  if (!gpuk__gemm_kernel_known(c->kernel))
     return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)c->kernel);
   if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
     return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
@@ -136,7 +136,8 @@ gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
   if (!gpuk__gemm_config_from_text(text, config))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
-                           "block shape '%.64s' is not [cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
+                           "block shape '%.64s' is not "
+                           "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
                            "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16 or 64x64x8/16x16/2x2)",
                            text);
   return GPUK_SUCCESS;
@@ -146,7 +147,7 @@ gpuk_status gpuk_gemm_config_format(const gpuk_gemm_config *config, char *text, 
   gpuk__clear_error();
   if (!config) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config is NULL");
   if (!text) return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "text is NULL");
-  if ((unsigned)config->kernel > GPUK_GEMM_KERNEL_CUDA_ASYNC)
+  if (!gpuk__gemm_kernel_known(config->kernel))
     return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)config->kernel);
   int n = gpuk__gemm_config_to_text(config, text, size);
   if (n < 0 || (size_t)n >= size)

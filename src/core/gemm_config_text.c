@@ -1,5 +1,6 @@
-/* The text form of a GEMM block shape, "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared
- * by gpuk-bench --block, the tuning database and users. Kept free of handles
+/* The text form of a GEMM block shape,
+ * "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared by
+ * gpuk-bench --block, the tuning database and users. Kept free of handles
  * so that the tuning database's fuzzer links it alone. */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 
 /* The kernel's prefix, by gpuk_gemm_kernel. */
 static const char *const prefixes[] = {"", "cuda:", "cuda-async:"};
+_Static_assert(sizeof prefixes / sizeof prefixes[0] == GPUK_GEMM_KERNEL_CUDA_ASYNC + 1,
+               "one prefix per gpuk_gemm_kernel");
 
 /* Reads one decimal field of 1 to 4 digits followed by sep ('\0': the end). */
 static int parse_field(const char **p, char sep, unsigned *out) {
@@ -47,7 +50,7 @@ int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config) {
 
 int gpuk__gemm_config_to_text(const gpuk_gemm_config *c, char *text, size_t size) {
   const unsigned vwm = gpuk__gemm_width(c->vwm), vwn = gpuk__gemm_width(c->vwn);
-  if ((unsigned)c->kernel >= sizeof prefixes / sizeof prefixes[0]) return -1;
+  if (!gpuk__gemm_kernel_known(c->kernel)) return -1;
   const char *prefix = prefixes[c->kernel];
   if (vwm == 1 && vwn == 1)
     return snprintf(text, size, "%s%ux%ux%u/%ux%u", prefix, c->mwg, c->nwg, c->kwg, c->mdimc,

@@ -3,9 +3,9 @@
  * every KC-deep slice it packs its columns of op(B) into NR-column slivers
  * and, MC rows at a time (so that they stay in the L2 cache), alpha * op(A)
  * into MR-row slivers; a register-tiled MR x NR micro-kernel (GCC vector
- * extensions, an AVX2+FMA clone chosen at run time) adds each product
- * straight into C. Written once for float and double through the macro
- * below. */
+ * extensions) adds each product straight into C. Written once through the
+ * macro below for float and double and for each vector width, whose layout
+ * and clone cpu_gemm picks at run time. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,8 +207,8 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
  * 24 of 32. */
 DEFINE_GEMM(float, v4f, f32_128, 6, )
 DEFINE_GEMM(double, v2d, f64_128, 6, )
-DEFINE_GEMM(float, v8f, f32, 6, GPUK_TARGET_AVX2)
-DEFINE_GEMM(double, v4d, f64, 6, GPUK_TARGET_AVX2)
+DEFINE_GEMM(float, v8f, f32_256, 6, GPUK_TARGET_AVX2)
+DEFINE_GEMM(double, v4d, f64_256, 6, GPUK_TARGET_AVX2)
 DEFINE_GEMM(float, v16f, f32_512, 12, GPUK_TARGET_AVX512)
 DEFINE_GEMM(double, v8d, f64_512, 12, GPUK_TARGET_AVX512)
 
@@ -224,7 +224,7 @@ static gpuk_status cpu_gemm(gpuk_stream *s, const gpuk__gemm_args *g) {
     case GPUK__CPU_AVX512:
       return f64 ? gemm_f64_512(g, fast) : gemm_f32_512(g, fast);
     case GPUK__CPU_AVX2:
-      return f64 ? gemm_f64(g, fast) : gemm_f32(g, fast);
+      return f64 ? gemm_f64_256(g, fast) : gemm_f32_256(g, fast);
     default:
       return f64 ? gemm_f64_128(g, fast) : gemm_f32_128(g, fast);
   }
