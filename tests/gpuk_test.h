@@ -5,6 +5,7 @@
 #include <gpuk/gpuk.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -102,6 +103,27 @@ inline std::vector<float> RandomFloats(size_t n) {
   for (auto &x : v) x = dist(rng);
   return v;
 }
+
+// Sets an environment variable for a scope, then puts back what was there.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(const char *name) : name_(name) {
+    const char *old = getenv(name);
+    had_old_ = old != nullptr;
+    if (old) old_ = old;
+  }
+  ~ScopedEnv() {
+    if (had_old_) setenv(name_.c_str(), old_.c_str(), 1);
+    else unsetenv(name_.c_str());
+  }
+  ScopedEnv(const ScopedEnv &) = delete;
+  ScopedEnv &operator=(const ScopedEnv &) = delete;
+  void Set(const char *value) { setenv(name_.c_str(), value, 1); }
+
+ private:
+  std::string name_, old_;
+  bool had_old_ = false;
+};
 
 // A value no correct kernel writes: an unwritten element stands out.
 constexpr float kPoison = -12345.678f;

@@ -154,12 +154,10 @@ TEST_P(Gemm, Double) {
 // 16: 4 x 4, rows only for 1000 x 70, columns only for 50 x 1000.
 TEST_P(Gemm, CpuThreadGrids) {
   if (!IsCpuBackend()) GTEST_SKIP() << "the thread grid is the CPU backend's";
-  struct RestoreThreads {
-    ~RestoreThreads() { unsetenv("GPUK_CPU_THREADS"); }
-  } restore;
+  ScopedEnv env("GPUK_CPU_THREADS");
   for (const char *threads : {"3", "4", "7", "16"}) {
     SCOPED_TRACE(std::string("GPUK_CPU_THREADS=") + threads);
-    setenv("GPUK_CPU_THREADS", threads, 1);
+    env.Set(threads);
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 200, 300, 50, 1.0, 0.5});
     Run<float>({GPUK_TRANS, GPUK_TRANS, 1000, 70, 33, -1.0, 0.0});
     Case wide{GPUK_NO_TRANS, GPUK_TRANS, 50, 1000, 20, 1.0, 1.0};
@@ -176,12 +174,10 @@ TEST_P(Gemm, CpuThreadGrids) {
 // runs the baseline build of the same source, so every layout runs here.
 TEST_P(Gemm, CpuKernelLayouts) {
   if (!IsCpuBackend()) GTEST_SKIP() << "the layouts are the CPU backend's";
-  struct RestoreIsa {
-    ~RestoreIsa() { unsetenv("GPUK_CPU_ISA"); }
-  } restore;
+  ScopedEnv env("GPUK_CPU_ISA");
   for (const char *isa : {"avx512", "avx2", "baseline"}) {
     SCOPED_TRACE(std::string("GPUK_CPU_ISA=") + isa);
-    setenv("GPUK_CPU_ISA", isa, 1);
+    env.Set(isa);
     for (int t = 0; t < 4; t++) {
       const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
       Run<float>({ta, tb, 131, 97, 300, 1.5, 0.5});  // edges of every tile, two k slices
