@@ -1,6 +1,8 @@
 // Buffers: create/destroy, write/read/copy/fill with offsets, and every bad
 // input each function can receive, on every device.
+#include <algorithm>
 #include <cstring>
+#include <random>
 
 #include "gpuk_test.h"
 
@@ -88,6 +90,52 @@ TEST_P(Buffers, FillWithEveryPatternSize) {
   float value = 2.5f;
   GPUK_ASSERT_OK(gpuk_buffer_fill(nullptr, b, 0, bytes, &value, sizeof value));
   for (float x : Read(b, bytes / 4)) EXPECT_EQ(x, 2.5f);
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+}
+
+// The CPU backend's copies store around the caches once they outgrow the
+// last-level cache; GPUK_CPU_STREAMING_BYTES=1 makes every copy do so (3
+// threads split the large ones at odd bytes). Writes, reads and copies at
+// byte offsets of every alignment, each checked against a host mirror.
+TEST_P(Buffers, CpuStreamingCopiesAtOddOffsets) {
+  if (!IsCpuBackend()) GTEST_SKIP() << "streaming stores are the CPU backend's";
+  ScopedEnv streaming("GPUK_CPU_STREAMING_BYTES"), threads("GPUK_CPU_THREADS");
+  streaming.Set("1");
+  threads.Set("3");
+  const size_t bytes = (9u << 20) + 77;  // copies of most of it use 3 threads
+  std::mt19937 rng{std::random_device{}()};
+  auto random_bytes = [&](size_t n) {
+    std::vector<unsigned char> v(n);
+    for (auto &x : v) x = static_cast<unsigned char>(rng());
+    return v;
+  };
+  std::vector<unsigned char> mirror = random_bytes(bytes), other = random_bytes(bytes);
+  gpuk_buffer *a = MakeBuffer(bytes), *b = MakeBuffer(bytes);
+  GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, a, 0, bytes, mirror.data()));
+  GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, b, 0, bytes, other.data()));
+  const size_t pieces[][3] = {  // source offset, destination offset, size
+      {0, 0, 1}, {1, 3, 15}, {5, 16, 64}, {16, 7, 79}, {33, 65, 4099}, {3, 1, bytes - 5},
+      {bytes / 2 + 1, 9, bytes / 2 - 17}};
+  for (const auto &p : pieces) {
+    std::vector<unsigned char> in = random_bytes(p[2]);
+    GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, a, p[1], p[2], in.data()));
+    std::copy(in.begin(), in.end(), mirror.begin() + static_cast<long>(p[1]));
+    std::vector<unsigned char> back(p[2] + 2, 0xee);
+    GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, a, p[0], p[2], back.data() + 1));
+    const auto from = mirror.begin() + static_cast<long>(p[0]);
+    ASSERT_TRUE(std::equal(back.begin() + 1, back.end() - 1, from))
+        << "read of " << p[2] << " bytes at " << p[0];
+    ASSERT_EQ(back.front(), 0xee);
+    ASSERT_EQ(back.back(), 0xee);
+    GPUK_ASSERT_OK(gpuk_buffer_copy(nullptr, a, p[0], b, p[1], p[2]));
+    std::copy(from, from + static_cast<long>(p[2]), other.begin() + static_cast<long>(p[1]));
+  }
+  std::vector<unsigned char> all(bytes);
+  GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, a, 0, bytes, all.data()));
+  EXPECT_TRUE(all == mirror) << "buffer a";
+  GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, b, 0, bytes, all.data()));
+  EXPECT_TRUE(all == other) << "buffer b";
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(a));
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }
 

@@ -7,7 +7,7 @@
 #include "gpuk_test.h"
 
 class Vec : public DeviceTest {
- protected:
+ public:
   gpuk_buffer *Upload(const std::vector<float> &v) {
     gpuk_buffer *b = nullptr;
     EXPECT_EQ(gpuk_buffer_create(device_, (v.size() + 1) * 4, GPUK_MEM_READ_WRITE, &b), 0);
@@ -25,32 +25,48 @@ class Vec : public DeviceTest {
 
 static const size_t kSizes[] = {0, 1, 2, 3, 31, 255, 256, 257, 1021, 65537, 1000003};
 
-TEST_P(Vec, ElementwiseOpsMatchReference) {
-  for (size_t n : kSizes) {
+// copy, scale, add and triad at each size against float64, and the element
+// past n untouched.
+static void CheckElementwiseOps(Vec *t, const std::vector<size_t> &sizes) {
+  for (size_t n : sizes) {
     std::vector<float> a = RandomFloats(n), b = RandomFloats(n), c = RandomFloats(n);
-    gpuk_buffer *da = Upload(a), *db = Upload(b), *dc = Upload(c), *out = Poisoned(n);
+    gpuk_buffer *da = t->Upload(a), *db = t->Upload(b), *dc = t->Upload(c), *out = t->Poisoned(n);
     const float s = 0.4f;
     GPUK_ASSERT_OK(gpuk_vec_copy_f32(nullptr, da, out, n));
-    std::vector<float> r = Download(out, n);
+    std::vector<float> r = t->Download(out, n);
     for (size_t i = 0; i < n; i++) ASSERT_EQ(r[i], a[i]) << "copy n=" << n << " i=" << i;
     GPUK_ASSERT_OK(gpuk_vec_scale_f32(nullptr, dc, out, s, n));
-    r = Download(out, n);
+    r = t->Download(out, n);
     for (size_t i = 0; i < n; i++)
       ASSERT_NEAR(r[i], double(s) * c[i], 1e-6) << "scale n=" << n << " i=" << i;
     GPUK_ASSERT_OK(gpuk_vec_add_f32(nullptr, da, db, out, n));
-    r = Download(out, n);
+    r = t->Download(out, n);
     for (size_t i = 0; i < n; i++)
       ASSERT_NEAR(r[i], double(a[i]) + b[i], 1e-6) << "add n=" << n << " i=" << i;
     GPUK_ASSERT_OK(gpuk_vec_triad_f32(nullptr, db, dc, out, s, n));
-    r = Download(out, n);
+    r = t->Download(out, n);
     for (size_t i = 0; i < n; i++)
       ASSERT_NEAR(r[i], double(b[i]) + double(s) * c[i], 2e-6) << "triad n=" << n << " i=" << i;
-    // The element past n stays untouched.
     float past = 0;
     GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, out, n * 4, 4, &past));
     EXPECT_EQ(past, kPoison) << "n=" << n;
     for (gpuk_buffer *x : {da, db, dc, out}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
   }
+}
+
+TEST_P(Vec, ElementwiseOpsMatchReference) {
+  CheckElementwiseOps(this, std::vector<size_t>(std::begin(kSizes), std::end(kSizes)));
+}
+
+// The CPU backend stores around the caches once an op's data outgrow the
+// last-level cache; GPUK_CPU_STREAMING_BYTES=1 makes every size do so, and 3
+// threads put the chunk boundaries at elements that are not 16-byte aligned.
+TEST_P(Vec, ElementwiseOpsWithStreamingStores) {
+  if (!IsCpuBackend()) GTEST_SKIP() << "streaming stores are the CPU backend's";
+  ScopedEnv streaming("GPUK_CPU_STREAMING_BYTES"), threads("GPUK_CPU_THREADS");
+  streaming.Set("1");
+  threads.Set("3");
+  CheckElementwiseOps(this, {1, 3, 4, 15, 16, 17, 33, 1000003, (3u << 18) + 5});
 }
 
 TEST_P(Vec, DotMatchesReference) {

@@ -1,10 +1,12 @@
 /* CPU buffers are aligned host allocations; transfers are memcpy/memset run
- * eagerly, split across cores for large sizes. */
+ * eagerly, split across cores for large sizes, copies larger than the
+ * last-level cache with streaming stores. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/error.h"
 #include "cpu.h"
+#include "streaming.h"
 
 /* Below this, one thread copies faster than starting more. */
 #define PARALLEL_COPY_BYTES ((size_t)4 << 20)
@@ -24,15 +26,19 @@ static void buffer_destroy(gpuk_buffer *b) { free(b->impl); }
 typedef struct copy_job {
   unsigned char *dst;
   const unsigned char *src;
+  int streaming;
 } copy_job;
 
 static void copy_range(void *ctx, size_t begin, size_t end) {
   copy_job *j = ctx;
-  memcpy(j->dst + begin, j->src + begin, end - begin);
+  if (j->streaming)
+    gpuk__cpu_copy_streaming(j->dst + begin, j->src + begin, end - begin);
+  else
+    memcpy(j->dst + begin, j->src + begin, end - begin);
 }
 
 static void parallel_memcpy(void *dst, const void *src, size_t size) {
-  copy_job j = {dst, src};
+  copy_job j = {dst, src, gpuk__cpu_use_streaming(2 * size)};
   gpuk__cpu_parallel_for(size, PARALLEL_COPY_BYTES, copy_range, &j);
 }
 
