@@ -1,6 +1,6 @@
 // Several threads drive their own streams on one device at once (copies,
-// built-in kernels, a shared user kernel, events, expression kernels); every
-// result is checked.
+// built-in kernels, a shared user kernel, events, expression kernels, the CPU
+// backend's worker pool); every result is checked.
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -146,6 +146,72 @@ TEST_P(Threads, ExpressionKernelsFromManyThreads) {
     gpuk_buffer_destroy(y);
     gpuk_elementwise_destroy(scale);
     gpuk_reduction_destroy(sum);
+    gpuk_stream_destroy(s);
+  };
+  RunOnThreads(kThreads, work, errors, failures);
+}
+
+// The CPU backend runs its multi-threaded calls on a pool of worker threads
+// that one call owns at a time; calls from other host threads meanwhile start
+// threads of their own. Four host threads run triads, dots and GEMMs large
+// enough to be split over 3 threads, at once, round after round.
+TEST_P(Threads, CpuWorkerPoolSharedByManyThreads) {
+  if (!IsCpuBackend()) GTEST_SKIP() << "the worker pool is the CPU backend's";
+  ScopedEnv threads_env("GPUK_CPU_THREADS");
+  threads_env.Set("3");
+  const int kThreads = 4, kRounds = 6;
+  const size_t n = 600001, m = 150, cols = 170, k = 90;  // n: 2 chunks; the GEMM: 3 tiles
+  std::atomic<int> failures{0};
+  std::vector<std::string> errors(kThreads);
+  auto work = [&](int t) {
+    auto fail = [&](const std::string &what) {
+      errors[t] = "thread " + std::to_string(t) + ": " + what;
+      failures++;
+    };
+    gpuk_stream *s = nullptr;
+    gpuk_buffer *x = nullptr, *y = nullptr, *out = nullptr, *a = nullptr, *b = nullptr,
+                *c = nullptr;
+    if (gpuk_stream_create(device_, &s) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &x) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &y) ||
+        gpuk_buffer_create(device_, n * 4, GPUK_MEM_READ_WRITE, &out) ||
+        gpuk_buffer_create(device_, m * k * 4, GPUK_MEM_READ_WRITE, &a) ||
+        gpuk_buffer_create(device_, k * cols * 4, GPUK_MEM_READ_WRITE, &b) ||
+        gpuk_buffer_create(device_, m * cols * 4, GPUK_MEM_READ_WRITE, &c))
+      return fail(std::string("setup: ") + gpuk_last_error());
+    for (int r = 0; r < kRounds && failures == 0; r++) {
+      std::vector<float> hx = RandomFloats(n), hy = RandomFloats(n), ha = RandomFloats(m * k),
+                         hb = RandomFloats(k * cols), ho(n, kPoison), hc(m * cols, kPoison);
+      const float scalar = float(t) - float(r);
+      double dot = 0;
+      if (gpuk_buffer_write(s, x, 0, n * 4, hx.data()) ||
+          gpuk_buffer_write(s, y, 0, n * 4, hy.data()) ||
+          gpuk_buffer_write(s, a, 0, m * k * 4, ha.data()) ||
+          gpuk_buffer_write(s, b, 0, k * cols * 4, hb.data()) ||
+          gpuk_vec_triad_f32(s, x, y, out, scalar, n) ||
+          gpuk_gemm(s, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, m, cols, k, 1.0, a, 0, k, b, 0,
+                    cols, 0.0, c, 0, cols, nullptr) ||
+          gpuk_buffer_read(s, out, 0, n * 4, ho.data()) ||
+          gpuk_buffer_read(s, c, 0, m * cols * 4, hc.data()) ||
+          gpuk_vec_dot_f32(s, x, y, n, &dot))
+        return fail(std::string("round ") + std::to_string(r) + ": " + gpuk_last_error());
+      double ref_dot = 0;
+      for (size_t i = 0; i < n; i++) {
+        const double want = double(hx[i]) + double(scalar) * hy[i];
+        if (std::fabs(ho[i] - want) > 1e-5 * (1 + std::fabs(want)))
+          return fail("triad element " + std::to_string(i));
+        ref_dot += double(hx[i]) * hy[i];
+      }
+      if (std::fabs(dot - ref_dot) > 1e-6 * n) return fail("dot " + std::to_string(dot));
+      for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < cols; j++) {
+          double want = 0;
+          for (size_t p = 0; p < k; p++) want += double(ha[i * k + p]) * hb[p * cols + j];
+          if (std::fabs(hc[i * cols + j] - want) > 1e-4)
+            return fail("gemm element " + std::to_string(i) + "," + std::to_string(j));
+        }
+    }
+    for (gpuk_buffer *buffer : {x, y, out, a, b, c}) gpuk_buffer_destroy(buffer);
     gpuk_stream_destroy(s);
   };
   RunOnThreads(kThreads, work, errors, failures);
