@@ -17,7 +17,7 @@
 #include "cpu.h"
 
 #define MAX_THREADS 256
-#define SPIN_NS 200000 /* how long an idle worker (or a waiting caller) spins */
+#define SPIN_NS 200000 /* how long an idle worker (or a waiting caller) polls before sleeping */
 
 unsigned gpuk__cpu_threads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -92,9 +92,9 @@ static struct {
   atomic_int spin;       /* workers + caller <= cores: spinning takes no one's core */
   atomic_int stopping;
 } pool = {.busy = ATOMIC_FLAG_INIT,
-            .lock = PTHREAD_MUTEX_INITIALIZER,
-            .wake = PTHREAD_COND_INITIALIZER,
-            .done = PTHREAD_COND_INITIALIZER};
+          .lock = PTHREAD_MUTEX_INITIALIZER,
+          .wake = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
 
 static long long now_ns(void) {
   struct timespec t;
