@@ -72,8 +72,12 @@ log "matmul"
   > "$out/matmul.txt" 2>&1 || bench_rc=$?
 "$build/bench/gpuk-bench" matmul --n 2048 --device cuda:0 --repeat 20 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
-# The CPU backend on the host at the sizes of its target (50% of OpenBLAS).
-"$build/bench/gpuk-bench" matmul --sizes 1024,2048 --device cpu --repeat 10 \
+# The CPU backend on the host at the sizes of its target (50% of OpenBLAS) and
+# below, where its worker pool should count on many cores; then its AVX2
+# layout on the same sizes, against the AVX-512 one the host picks.
+"$build/bench/gpuk-bench" matmul --sizes 256,512,1024,2048 --device cpu --repeat 10 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+GPUK_CPU_ISA=avx2 "$build/bench/gpuk-bench" matmul --sizes 1024,2048 --device cpu --repeat 10 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 "$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 20 \
   --block cuda:128x256x8/16x16,cuda-async:128x256x8/16x16,cuda:256x128x8/16x16,cuda-async:256x128x8/16x16,cuda:128x128x16/8x16,cuda:128x128x16/16x16,cuda-async:128x128x8/16x16,cuda:64x256x16/8x32,64x64x8/16x16 \
