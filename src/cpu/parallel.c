@@ -19,8 +19,18 @@
 #define MAX_THREADS 256
 #define SPIN_NS 200000 /* how long an idle worker (or a waiting caller) polls before sleeping */
 
+/* The cores online, read once: glibc's sysconf opens and reads a sysfs file
+ * on every call (most of the cost of a small GEMM before it was cached). */
+static long online_cores;
+static pthread_once_t online_cores_once = PTHREAD_ONCE_INIT;
+static void count_online_cores(void) { online_cores = sysconf(_SC_NPROCESSORS_ONLN); }
+static long cores(void) {
+  pthread_once(&online_cores_once, count_online_cores);
+  return online_cores;
+}
+
 unsigned gpuk__cpu_threads(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  long n = cores();
   const char *env = getenv("GPUK_CPU_THREADS"); /* a positive integer, else ignored */
   if (env && *env) {
     char *end;
@@ -174,7 +184,7 @@ static size_t grow_pool(size_t needed) {
     if (pthread_create(&pool.ids[pool.workers], NULL, worker, (void *)pool.workers) != 0) break;
     pool.workers++;
   }
-  atomic_store(&pool.spin, pool.workers + 1 <= (size_t)sysconf(_SC_NPROCESSORS_ONLN));
+  atomic_store(&pool.spin, (long)pool.workers + 1 <= cores());
   return pool.workers;
 }
 
