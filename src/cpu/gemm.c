@@ -101,34 +101,62 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     atomic_int out_of_memory;                                                                      \
   } job_##SUFFIX;                                                                                  \
                                                                                                    \
-  /* Packs alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc) into MR-row slivers, zero-padded. */            \
+  /* Packs alpha * op(A)[i0 .. i0+mc, p0 .. p0+kc) into MR-row slivers (step p                     \
+   * of a sliver holds its MR rows' values of column p0 + p), zero-padded; each                    \
+   * inner loop reads consecutive addresses. */                                                    \
   static void pack_a_##SUFFIX(const job_##SUFFIX *j, size_t i0, size_t mc, size_t p0, size_t kc,   \
                               T *out) {                                                            \
     const gpuk__gemm_args *g = j->g;                                                               \
     const T alpha = (T)g->alpha;                                                                   \
-    for (size_t ir = 0; ir < mc; ir += MR_##SUFFIX)                                                \
-      for (size_t p = 0; p < kc; p++)                                                              \
-        for (int r = 0; r < MR_##SUFFIX; r++) {                                                    \
-          size_t i = i0 + ir + (size_t)r, q = p0 + p;                                              \
-          T v = 0;                                                                                 \
-          if (ir + (size_t)r < mc) v = g->trans_a ? j->a[q * g->lda + i] : j->a[i * g->lda + q];   \
-          *out++ = alpha * v;                                                                      \
+    const size_t lda = g->lda;                                                                     \
+    enum { MR = MR_##SUFFIX };                                                                     \
+    for (size_t ir = 0; ir < mc; ir += MR, out += MR * kc) {                                       \
+      const size_t rows = mc - ir < MR ? mc - ir : MR;                                             \
+      if (g->trans_a) { /* op(A)[i][q] = a[q * lda + i]: a step's rows are adjacent */             \
+        for (size_t p = 0; p < kc; p++) {                                                          \
+          const T *src = j->a + (p0 + p) * lda + i0 + ir;                                          \
+          for (size_t r = 0; r < MR; r++) out[p * MR + r] = r < rows ? alpha * src[r] : 0;         \
         }                                                                                          \
+      } else { /* op(A)[i][q] = a[i * lda + q]: a row's steps are adjacent */                      \
+        for (size_t r = 0; r < MR; r++) {                                                          \
+          const T *src = j->a + (i0 + ir + r) * lda + p0;                                          \
+          if (r < rows)                                                                            \
+            for (size_t p = 0; p < kc; p++) out[p * MR + r] = alpha * src[p];                      \
+          else                                                                                     \
+            for (size_t p = 0; p < kc; p++) out[p * MR + r] = 0;                                   \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
   }                                                                                                \
                                                                                                    \
-  /* Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column slivers, zero-padded. */                 \
+  /* Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into NR-column slivers (step p of a                     \
+   * sliver holds row p0 + p of its NR columns), zero-padded, reading                              \
+   * consecutive addresses in each inner loop. */                                                  \
   static void pack_b_##SUFFIX(const job_##SUFFIX *j, size_t p0, size_t kc, size_t j0, size_t nc,   \
                               T *out) {                                                            \
     const gpuk__gemm_args *g = j->g;                                                               \
-    for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX)                                                \
-      for (size_t p = 0; p < kc; p++)                                                              \
-        for (int x = 0; x < NR_##SUFFIX; x++) {                                                    \
-          size_t col = j0 + jr + (size_t)x, q = p0 + p;                                            \
-          T v = 0;                                                                                 \
-          if (jr + (size_t)x < nc)                                                                 \
-            v = g->trans_b ? j->b[col * g->ldb + q] : j->b[q * g->ldb + col];                      \
-          *out++ = v;                                                                              \
+    const size_t ldb = g->ldb;                                                                     \
+    enum { NR = NR_##SUFFIX };                                                                     \
+    for (size_t jr = 0; jr < nc; jr += NR, out += NR * kc) {                                       \
+      const size_t cols = nc - jr < NR ? nc - jr : NR;                                             \
+      if (!g->trans_b) { /* op(B)[q][col] = b[q * ldb + col]: a step's columns are adjacent */     \
+        for (size_t p = 0; p < kc; p++) {                                                          \
+          const T *src = j->b + (p0 + p) * ldb + j0 + jr;                                          \
+          if (cols == NR)                                                                          \
+            for (size_t x = 0; x < NR; x++) out[p * NR + x] = src[x];                              \
+          else                                                                                     \
+            for (size_t x = 0; x < NR; x++) out[p * NR + x] = x < cols ? src[x] : 0;               \
         }                                                                                          \
+      } else { /* op(B)[q][col] = b[col * ldb + q]: a column's steps are adjacent */               \
+        for (size_t x = 0; x < NR; x++) {                                                          \
+          const T *src = j->b + (j0 + jr + x) * ldb + p0;                                          \
+          if (x < cols)                                                                            \
+            for (size_t p = 0; p < kc; p++) out[p * NR + x] = src[p];                              \
+          else                                                                                     \
+            for (size_t p = 0; p < kc; p++) out[p * NR + x] = 0;                                   \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
   }                                                                                                \
                                                                                                    \
   /* C[begin .. end, cb .. ce) = alpha * op(A) op(B) + beta * C over those rows and columns. */    \
