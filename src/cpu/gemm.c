@@ -13,6 +13,7 @@
 #include "../core/error.h"
 #include "../core/gemm.h"
 #include "cpu.h"
+#include "scratch.h"
 #include "simd.h"
 
 enum { MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
@@ -174,10 +175,11 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     if (k == 0 || n == 0 || begin == end) return;                                                  \
     const size_t nc_max = NC < n ? NC : n;                                                         \
     const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                  \
-    T *ap = aligned_alloc(64, (size_t)MC * KC * sizeof(T));                                        \
-    T *bp = aligned_alloc(64, (nc_pad * KC * sizeof(T) + 63) / 64 * 64);                           \
-    if (!ap || !bp) atomic_store(&j->out_of_memory, 1);                                            \
-    for (size_t j0 = cb; ap && bp && j0 < ce; j0 += NC) {                                          \
+    const size_t a_bytes = (size_t)MC * KC * sizeof(T); /* a multiple of 64 */                     \
+    T *ap = gpuk__cpu_scratch_get(a_bytes + nc_pad * KC * sizeof(T));                              \
+    T *bp = ap ? ap + a_bytes / sizeof(T) : NULL;                                                  \
+    if (!ap) atomic_store(&j->out_of_memory, 1);                                                   \
+    for (size_t j0 = cb; ap && j0 < ce; j0 += NC) {                                                \
       const size_t nc = j0 + NC < ce ? NC : ce - j0;                                               \
       for (size_t p0 = 0; p0 < k; p0 += KC) {                                                      \
         const size_t kc = p0 + KC < k ? KC : k - p0;                                               \
@@ -196,8 +198,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
         }                                                                                          \
       }                                                                                            \
     }                                                                                              \
-    free(ap);                                                                                      \
-    free(bp);                                                                                      \
+    gpuk__cpu_scratch_put(ap);                                                                     \
   }                                                                                                \
                                                                                                    \
   /* Tiles [begin, end) of the thread grid, row-major over the grid. */                            \
