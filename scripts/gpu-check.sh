@@ -72,10 +72,14 @@ log "matmul"
   > "$out/matmul.txt" 2>&1 || bench_rc=$?
 "$build/bench/gpuk-bench" matmul --n 2048 --device cuda:0 --repeat 20 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+# Small GEMMs on the GPU, where fixed costs and too few tiles for the SMs
+# (the table's shape is picked for large sizes) show against cuBLAS.
+"$build/bench/gpuk-bench" matmul --sizes 64..1024 --device cuda:0 --repeat 20 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 # The CPU backend on the host at the sizes of its target (50% of OpenBLAS) and
-# below, where its worker pool should count on many cores; then its AVX2
-# layout on the same sizes, against the AVX-512 one the host picks.
-"$build/bench/gpuk-bench" matmul --sizes 256,512,1024,2048 --device cpu --repeat 10 \
+# below, where its worker pool should count on many cores and its fixed costs
+# show; then its AVX2 layout, against the AVX-512 one the host picks.
+"$build/bench/gpuk-bench" matmul --sizes 16,64,256,512,1024,2048 --device cpu --repeat 10 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 GPUK_CPU_ISA=avx2 "$build/bench/gpuk-bench" matmul --sizes 1024,2048 --device cpu --repeat 10 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
