@@ -17,6 +17,8 @@
 #include "simd.h"
 
 enum { MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
+/* A thread with at most this many rows reads B in place (see tile_). */
+enum { IN_PLACE_B_ROWS = 64 };
 
 /* How many threads along rows (*tr) and columns (*tc): as many of the
  * backend's threads (gpuk__cpu_threads) as can each keep at least ROW_GRAIN
@@ -51,45 +53,47 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
 }
 
 /* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += the MR x NR
- * product of kc steps of a (MR per step) and b (NR = 2 vectors per step).
+ * product of kc steps of a (MR per step) and b (NR = 2 vectors per step, ldb
+ * apart: NR when packed, B's own leading dimension when read in place).
  * "x - 0" broadcasts x exactly, so no addition is emitted (x + 0 would be). */
-#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_)                       \
-  V acc[MR_][2];                                                        \
-  memset(acc, 0, sizeof acc);                                           \
-  for (size_t p = 0; p < kc; p++) {                                     \
-    const V b0 = ((const V *)b)[2 * p], b1 = ((const V *)b)[2 * p + 1]; \
-    for (int r = 0; r < MR_; r++) {                                     \
-      const V ar = a[p * MR_ + r] - (V){0};                             \
-      acc[r][0] += ar * b0;                                             \
-      acc[r][1] += ar * b1;                                             \
-    }                                                                   \
-  }                                                                     \
-  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                        \
-  if (h == MR_ && w == 2 * LANES) {                                     \
-    for (int r = 0; r < MR_; r++) {                                     \
-      V_UNALIGNED *row = (V_UNALIGNED *)(c + (size_t)r * ldc);          \
-      row[0] += acc[r][0];                                              \
-      row[1] += acc[r][1];                                              \
-    }                                                                   \
-  } else {                                                              \
-    T tile[MR_][2 * LANES];                                             \
-    memcpy(tile, acc, sizeof acc);                                      \
-    for (size_t r = 0; r < h; r++)                                      \
-      for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];      \
+#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_)                      \
+  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                       \
+  V acc[MR_][2];                                                       \
+  memset(acc, 0, sizeof acc);                                          \
+  for (size_t p = 0; p < kc; p++) {                                    \
+    const V b0 = *(const V_UNALIGNED *)(b + p * ldb);                  \
+    const V b1 = *(const V_UNALIGNED *)(b + p * ldb + LANES);          \
+    for (int r = 0; r < MR_; r++) {                                    \
+      const V ar = a[p * MR_ + r] - (V){0};                            \
+      acc[r][0] += ar * b0;                                            \
+      acc[r][1] += ar * b1;                                            \
+    }                                                                  \
+  }                                                                    \
+  if (h == MR_ && w == 2 * LANES) {                                    \
+    for (int r = 0; r < MR_; r++) {                                    \
+      V_UNALIGNED *row = (V_UNALIGNED *)(c + (size_t)r * ldc);         \
+      row[0] += acc[r][0];                                             \
+      row[1] += acc[r][1];                                             \
+    }                                                                  \
+  } else {                                                             \
+    T tile[MR_][2 * LANES];                                            \
+    memcpy(tile, acc, sizeof acc);                                     \
+    for (size_t r = 0; r < h; r++)                                     \
+      for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];     \
   }
 
 #define DEFINE_GEMM(T, V, SUFFIX, ROWS, TARGET)                                                    \
   enum { MR_##SUFFIX = ROWS, NR_##SUFFIX = 2 * (int)(sizeof(V) / sizeof(T)) };                     \
   _Static_assert(MC % ROWS == 0, "MC must be a multiple of MR");                                   \
-  typedef void (*micro_fn_##SUFFIX)(size_t kc, const T *a, const T *b, T *c, size_t ldc, size_t h, \
-                                    size_t w);                                                     \
+  typedef void (*micro_fn_##SUFFIX)(size_t kc, const T *a, const T *b, size_t ldb, T *c,          \
+                                    size_t ldc, size_t h, size_t w);                               \
                                                                                                    \
-  static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, T *c, size_t ldc,          \
-                                     size_t h, size_t w) {                                         \
+  static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, size_t ldb, T *c,          \
+                                     size_t ldc, size_t h, size_t w) {                             \
     MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                                   \
   }                                                                                                \
-  TARGET static void micro_fast_##SUFFIX(size_t kc, const T *a, const T *b, T *c, size_t ldc,      \
-                                         size_t h, size_t w) {                                     \
+  TARGET static void micro_fast_##SUFFIX(size_t kc, const T *a, const T *b, size_t ldb, T *c,      \
+                                         size_t ldc, size_t h, size_t w) {                         \
     MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                                   \
   }                                                                                                \
                                                                                                    \
@@ -179,20 +183,26 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     T *ap = gpuk__cpu_scratch_get(a_bytes + nc_pad * KC * sizeof(T));                              \
     T *bp = ap ? ap + a_bytes / sizeof(T) : NULL;                                                  \
     if (!ap) atomic_store(&j->out_of_memory, 1);                                                   \
+    /* With few rows each sliver of packed B would serve few micro-kernel calls,                   \
+     * so B, unless transposed, is then read in place (all but a last sliver                       \
+     * narrower than NR, which is packed). */                                                      \
+    const int in_place_b = !g->trans_b && end - begin <= IN_PLACE_B_ROWS;                          \
     for (size_t j0 = cb; ap && j0 < ce; j0 += NC) {                                                \
       const size_t nc = j0 + NC < ce ? NC : ce - j0;                                               \
       for (size_t p0 = 0; p0 < k; p0 += KC) {                                                      \
         const size_t kc = p0 + KC < k ? KC : k - p0;                                               \
-        pack_b_##SUFFIX(j, p0, kc, j0, nc, bp);                                                    \
+        const size_t in_place = in_place_b ? nc / NR_##SUFFIX * NR_##SUFFIX : 0;                   \
+        pack_b_##SUFFIX(j, p0, kc, j0 + in_place, nc - in_place, bp + in_place * kc);              \
         for (size_t i0 = begin; i0 < end; i0 += MC) {                                              \
           const size_t mc = end - i0 < MC ? end - i0 : MC;                                         \
           pack_a_##SUFFIX(j, i0, mc, p0, kc, ap);                                                  \
           for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX) {                                        \
             const size_t w = nc - jr < NR_##SUFFIX ? nc - jr : NR_##SUFFIX;                        \
+            const T *bs = jr < in_place ? j->b + p0 * g->ldb + j0 + jr : bp + jr * kc;             \
+            const size_t bs_ld = jr < in_place ? g->ldb : NR_##SUFFIX;                             \
             for (size_t ir = 0; ir < mc; ir += MR_##SUFFIX) {                                      \
               const size_t h = mc - ir < MR_##SUFFIX ? mc - ir : MR_##SUFFIX;                      \
-              j->micro(kc, ap + ir * kc, bp + jr * kc, j->c + (i0 + ir) * ldc + j0 + jr, ldc, h,   \
-                       w);                                                                         \
+              j->micro(kc, ap + ir * kc, bs, bs_ld, j->c + (i0 + ir) * ldc + j0 + jr, ldc, h, w);  \
             }                                                                                      \
           }                                                                                        \
         }                                                                                          \
