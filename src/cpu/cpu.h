@@ -15,6 +15,11 @@ unsigned gpuk__cpu_threads(void);
 
 gpuk_status gpuk__cpu_enumerate(gpuk__device_list *list, char *reason, size_t reason_size);
 
+/* memcpy across the cores for large sizes, with streaming stores once the
+ * copy outgrows the last-level cache (memory.c): buffer transfers and the
+ * built-in copy. */
+void gpuk__cpu_copy(void *dst, const void *src, size_t size);
+
 /* Host pointer of a CPU buffer. */
 static inline unsigned char *gpuk__cpu_ptr(const gpuk_buffer *b) { return (unsigned char *)b->impl; }
 

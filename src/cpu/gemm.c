@@ -1,11 +1,12 @@
 /* The CPU backend's matrix multiply, organised like BLIS: each thread takes a
  * tile of C (a grid of threads over rows and columns, see thread_grid); for
  * every KC-deep slice it packs its columns of op(B) into NR-column slivers
- * and, MC rows at a time (so that they stay in the L2 cache), alpha * op(A)
- * into MR-row slivers; a register-tiled MR x NR micro-kernel (GCC vector
- * extensions) adds each product straight into C. Written once through the
- * macro below for float and double and for each vector width, whose layout
- * and clone cpu_gemm picks at run time. */
+ * (or, with few rows, reads B where it lies: IN_PLACE_B_ROWS) and, MC rows
+ * at a time (so that they stay in the L2 cache), alpha * op(A) into MR-row
+ * slivers; a register-tiled MR x NR micro-kernel (GCC vector extensions)
+ * adds each product straight into C. Written once through the macro below
+ * for float and double and for each vector width, whose layout and clone
+ * cpu_gemm picks at run time. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>

@@ -37,7 +37,7 @@ static void copy_range(void *ctx, size_t begin, size_t end) {
     memcpy(j->dst + begin, j->src + begin, end - begin);
 }
 
-static void parallel_memcpy(void *dst, const void *src, size_t size) {
+void gpuk__cpu_copy(void *dst, const void *src, size_t size) {
   copy_job j = {dst, src, gpuk__cpu_use_streaming(2 * size)};
   gpuk__cpu_parallel_for(size, PARALLEL_COPY_BYTES, copy_range, &j);
 }
@@ -45,21 +45,21 @@ static void parallel_memcpy(void *dst, const void *src, size_t size) {
 static gpuk_status buffer_write(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
                                 const void *src) {
   (void)s;
-  parallel_memcpy(gpuk__cpu_ptr(b) + off, src, size);
+  gpuk__cpu_copy(gpuk__cpu_ptr(b) + off, src, size);
   return GPUK_SUCCESS;
 }
 
 static gpuk_status buffer_read(gpuk_stream *s, const gpuk_buffer *b, size_t off, size_t size,
                                void *dst) {
   (void)s;
-  parallel_memcpy(dst, gpuk__cpu_ptr(b) + off, size);
+  gpuk__cpu_copy(dst, gpuk__cpu_ptr(b) + off, size);
   return GPUK_SUCCESS;
 }
 
 static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t src_off,
                                gpuk_buffer *dst, size_t dst_off, size_t size) {
   (void)s;
-  parallel_memcpy(gpuk__cpu_ptr(dst) + dst_off, gpuk__cpu_ptr(src) + src_off, size);
+  gpuk__cpu_copy(gpuk__cpu_ptr(dst) + dst_off, gpuk__cpu_ptr(src) + src_off, size);
   return GPUK_SUCCESS;
 }
 
