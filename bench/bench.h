@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 typedef struct bench_options {
-  size_t n;      /* elements (float) for memory-bound ops; matrix size for matmul */
+  size_t n;      /* elements (float) for memory-bound ops; matmul: columns of C */
+  size_t m, k;   /* matmul: rows of C and the shared dimension (both n unless --shape) */
+  int trans_a, trans_b; /* matmul --trans: op(A) = A^T, op(B) = B^T */
   int n_given;   /* --n was on the command line */
   int repeat;    /* timed runs; the median is reported */
   int warmup;    /* untimed runs first */
@@ -22,6 +24,11 @@ typedef struct bench_stats {
   double median_ms, min_ms, max_ms;
 } bench_stats;
 
+/* matmul's leading dimensions (row-major, packed): A is m x k, or k x m when
+ * transposed; B is k x n, or n x k. */
+static inline size_t bench_gemm_lda(const bench_options *o) { return o->trans_a ? o->m : o->k; }
+static inline size_t bench_gemm_ldb(const bench_options *o) { return o->trans_b ? o->k : o->n; }
+
 /* Median, min and max of n samples (sorts them). */
 bench_stats bench_summarize(double *samples, int n);
 
@@ -31,6 +38,8 @@ typedef struct bench_row {
   const char *device;   /* selector */
   const char *device_name;
   size_t n;
+  size_t m, k;          /* matmul: C is m x n, the shared dimension k; 0 if n/a */
+  const char *trans;    /* matmul: "nn", "nt", "tn" or "tt"; NULL if n/a */
   bench_stats t;
   double gbps;          /* < 0 when not a bandwidth figure */
   double pct_of_copy;   /* % of this device's D2D copy bandwidth, < 0 if n/a */
@@ -67,6 +76,9 @@ gpuk_status bench_poison(gpuk_buffer *buffer, size_t bytes, gpuk_dtype dtype);
 
 /* "f32" or "f64". */
 const char *bench_dtype_name(gpuk_dtype dtype);
+
+/* matmul's transposes as --trans spells them: "nn", "nt", "tn" or "tt". */
+const char *bench_trans_name(const bench_options *o);
 
 /* Host monotonic time in milliseconds. */
 double bench_now_ms(void);

@@ -1,8 +1,8 @@
-/* gpuk-bench matmul: square GEMM (float or double) on a device, optionally over
- * several block shapes: kernel time and time with the transfers of A, B and C,
- * GFLOP/s and % of the device's peak, speedup over the CPU device, the vendor
- * yardstick on the same device, and a float64 check of sampled elements of
- * every result. */
+/* gpuk-bench matmul: GEMM (float or double, square or --shape M x N x K, any
+ * --trans) on a device, optionally over several block shapes: kernel time and
+ * time with the transfers of A, B and C, GFLOP/s and % of the device's peak,
+ * speedup over the CPU device, the vendor yardstick on the same device with
+ * the same shape, and a float64 check of sampled elements of every result. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,26 +16,29 @@ enum { CHECK_SAMPLES = 256 };
 
 typedef struct matmul_ctx {
   gpuk_dtype dtype;
+  const bench_options *o;      /* the shape and transposes */
   gpuk_buffer *a, *b, *c;
-  size_t n, bytes;             /* bytes of one matrix */
+  size_t a_bytes, b_bytes, c_bytes;
   const void *host_a, *host_b; /* the inputs in dtype, for the transfer-inclusive runs */
   void *host_c;
   const gpuk_gemm_config *config;
 } matmul_ctx;
 
 static gpuk_status do_gemm(gpuk_stream *s, void *p) {
-  matmul_ctx *m = p;
-  return gpuk_gemm(s, m->dtype, GPUK_NO_TRANS, GPUK_NO_TRANS, m->n, m->n, m->n, 1.0, m->a, 0, m->n,
-                   m->b, 0, m->n, 0.0, m->c, 0, m->n, m->config);
+  matmul_ctx *x = p;
+  const bench_options *o = x->o;
+  return gpuk_gemm(s, x->dtype, o->trans_a ? GPUK_TRANS : GPUK_NO_TRANS,
+                   o->trans_b ? GPUK_TRANS : GPUK_NO_TRANS, o->m, o->n, o->k, 1.0, x->a, 0,
+                   bench_gemm_lda(o), x->b, 0, bench_gemm_ldb(o), 0.0, x->c, 0, o->n, x->config);
 }
 
 /* What a user without resident data pays: upload A and B, multiply, read C. */
 static gpuk_status do_gemm_with_transfers(gpuk_stream *s, void *p) {
-  matmul_ctx *m = p;
-  gpuk_status st = gpuk_buffer_write(s, m->a, 0, m->bytes, m->host_a);
-  if (st == GPUK_SUCCESS) st = gpuk_buffer_write(s, m->b, 0, m->bytes, m->host_b);
+  matmul_ctx *x = p;
+  gpuk_status st = gpuk_buffer_write(s, x->a, 0, x->a_bytes, x->host_a);
+  if (st == GPUK_SUCCESS) st = gpuk_buffer_write(s, x->b, 0, x->b_bytes, x->host_b);
   if (st == GPUK_SUCCESS) st = do_gemm(s, p);
-  if (st == GPUK_SUCCESS) st = gpuk_buffer_read(s, m->c, 0, m->bytes, m->host_c);
+  if (st == GPUK_SUCCESS) st = gpuk_buffer_read(s, x->c, 0, x->c_bytes, x->host_c);
   return st;
 }
 
@@ -78,22 +81,26 @@ static double element(gpuk_dtype dtype, const void *v, size_t i) {
 }
 
 /* Largest relative error of CHECK_SAMPLES elements of c (of dtype) against
- * float64 dot products of a and b. */
+ * float64 dot products of op(a) and op(b); the samples always include the
+ * last row and column, where edge handling goes wrong. */
 static double sampled_error(const double *a, const double *b, gpuk_dtype dtype, const void *c,
-                            size_t n) {
+                            const bench_options *o) {
+  const size_t lda = bench_gemm_lda(o), ldb = bench_gemm_ldb(o);
   unsigned seed = 7;
   double worst = 0;
   for (int s = 0; s < CHECK_SAMPLES; s++) {
     seed = seed * 1103515245u + 12345u;
-    size_t i = (seed >> 8) % n;
+    size_t i = s == 0 ? o->m - 1 : (seed >> 8) % o->m;
     seed = seed * 1103515245u + 12345u;
-    size_t j = (seed >> 8) % n;
+    size_t j = s == 0 ? o->n - 1 : (seed >> 8) % o->n;
     double ref = 0, mag = 0;
-    for (size_t p = 0; p < n; p++) {
-      ref += a[i * n + p] * b[p * n + j];
-      mag += fabs(a[i * n + p] * b[p * n + j]);
+    for (size_t p = 0; p < o->k; p++) {
+      const double x = o->trans_a ? a[p * lda + i] : a[i * lda + p];
+      const double y = o->trans_b ? b[j * ldb + p] : b[p * ldb + j];
+      ref += x * y;
+      mag += fabs(x * y);
     }
-    double e = fabs(element(dtype, c, i * n + j) - ref) / (mag > 0 ? mag : 1);
+    double e = fabs(element(dtype, c, i * o->n + j) - ref) / (mag > 0 ? mag : 1);
     if (!(e <= worst)) worst = e; /* NaN is the worst error */
   }
   return worst;
@@ -104,28 +111,30 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
   gpuk_device_info info;
   BENCH_CHECK(gpuk_device_get_info(dev, &info));
   const gpuk_dtype dtype = o->dtype;
-  const size_t n = o->n, elems = n * n, es = gpuk_dtype_size(dtype), bytes = elems * es;
-  double *ha = malloc(elems * sizeof *ha), *hb = malloc(elems * sizeof *hb);
-  void *ta = malloc(bytes), *tb = malloc(bytes), *tc = malloc(bytes);
+  const size_t m = o->m, n = o->n, k = o->k, es = gpuk_dtype_size(dtype);
+  double *ha = malloc(m * k * sizeof *ha), *hb = malloc(k * n * sizeof *hb);
+  void *ta = malloc(m * k * es), *tb = malloc(k * n * es), *tc = malloc(m * n * es);
   if (!ha || !hb || !ta || !tb || !tc) {
-    fprintf(stderr, "gpuk-bench: out of host memory for n=%zu\n", n);
+    fprintf(stderr, "gpuk-bench: out of host memory for %zu x %zu x %zu\n", m, n, k);
     return 2;
   }
-  bench_random(ha, ta, dtype, elems, 12345, -1.0, 1.0);
-  bench_random(hb, tb, dtype, elems, 54321, -1.0, 1.0);
-  matmul_ctx ctx = {dtype, NULL, NULL, NULL, n, bytes, ta, tb, tc, NULL};
+  bench_random(ha, ta, dtype, m * k, 12345, -1.0, 1.0);
+  bench_random(hb, tb, dtype, k * n, 54321, -1.0, 1.0);
+  matmul_ctx ctx = {dtype, o, NULL, NULL, NULL, m * k * es, k * n * es, m * n * es,
+                    ta, tb, tc, NULL};
   gpuk_stream *s;
   BENCH_CHECK(gpuk_stream_create(dev, &s));
-  BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_ONLY, &ctx.a));
-  BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_ONLY, &ctx.b));
-  BENCH_CHECK(gpuk_buffer_create(dev, bytes, GPUK_MEM_READ_WRITE, &ctx.c));
-  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, bytes, ta));
-  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, bytes, tb));
+  BENCH_CHECK(gpuk_buffer_create(dev, ctx.a_bytes, GPUK_MEM_READ_ONLY, &ctx.a));
+  BENCH_CHECK(gpuk_buffer_create(dev, ctx.b_bytes, GPUK_MEM_READ_ONLY, &ctx.b));
+  BENCH_CHECK(gpuk_buffer_create(dev, ctx.c_bytes, GPUK_MEM_READ_WRITE, &ctx.c));
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.a, 0, ctx.a_bytes, ta));
+  BENCH_CHECK(gpuk_buffer_write(NULL, ctx.b, 0, ctx.b_bytes, tb));
   const double peak = dtype == GPUK_FLOAT64 ? info.peak_gflops_f64 : info.peak_gflops_f32;
+  const double flops = 2.0 * (double)m * (double)n * (double)k;
 
   bench_stats yard;
   const char *yard_name = NULL;
-  yardstick_gemm(&info, dtype, n, ta, tb, o, &yard, &yard_name);
+  yardstick_gemm(&info, dtype, ta, tb, o, &yard, &yard_name);
 
   if (o->tune && info.backend != GPUK_BACKEND_CPU) {
     int rc = tune(dev, sel, o);
@@ -155,10 +164,14 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
       ctx.config = NULL;
     }
     if (info.backend != GPUK_BACKEND_CPU) gpuk_gemm_config_format(&config, label, sizeof label);
-    if (info.backend == GPUK_BACKEND_CPU && n >= 2048 && isatty(2) && !o->quiet)
-      fprintf(stderr, "gpuk-bench: matmul n=%zu on the CPU device takes a while (%d runs)...\n",
-              n, o->warmup + 2 * o->repeat + 2);
+    if (info.backend == GPUK_BACKEND_CPU && flops >= 2.0 * 2048 * 2048 * 2048 && isatty(2) &&
+        !o->quiet)
+      fprintf(stderr, "gpuk-bench: matmul %zu x %zu x %zu on the CPU device takes a while (%d "
+              "runs)...\n", m, n, k, o->warmup + 2 * o->repeat + 2);
     bench_row r = bench_row_new("matmul", sel, info.name, n);
+    r.m = m;
+    r.k = k;
+    r.trans = bench_trans_name(o);
     r.dtype = bench_dtype_name(dtype);
     r.block = label;
     if (info.backend != GPUK_BACKEND_CPU)
@@ -167,14 +180,14 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
                              &r);
     if (rc) return rc;
     /* The checked result comes from a run of its own into a poisoned C. */
-    BENCH_CHECK(bench_poison(ctx.c, bytes, dtype));
-    memset(tc, 0xff, bytes);
+    BENCH_CHECK(bench_poison(ctx.c, ctx.c_bytes, dtype));
+    memset(tc, 0xff, ctx.c_bytes);
     BENCH_CHECK(do_gemm(s, &ctx));
-    BENCH_CHECK(gpuk_buffer_read(s, ctx.c, 0, bytes, tc));
+    BENCH_CHECK(gpuk_buffer_read(s, ctx.c, 0, ctx.c_bytes, tc));
     BENCH_CHECK(gpuk_stream_synchronize(s));
-    r.max_error = sampled_error(ha, hb, dtype, tc, n);
+    r.max_error = sampled_error(ha, hb, dtype, tc, o);
     r.verified = r.max_error < (dtype == GPUK_FLOAT64 ? 1e-12 : 1e-5);
-    r.gflops = 2.0 * (double)n * n * n / (r.t.median_ms * 1e6);
+    r.gflops = flops / (r.t.median_ms * 1e6);
     if (peak > 0) r.pct_of_peak = 100.0 * r.gflops / peak;
     if (cpu_ms > 0) r.speedup = cpu_ms / r.t.median_ms;
     if (yard_name) {

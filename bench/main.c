@@ -13,8 +13,9 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: gpuk-bench <op> [options]\n"
           "ops:\n"
-          "  matmul        square GEMM (--n is the matrix size, default 1024) vs the CPU device\n"
-          "                and the vendor library (cuBLAS, CLBlast or OpenBLAS on the same device)\n"
+          "  matmul        GEMM C = op(A) op(B), square (--n is the matrix size, default 1024) or\n"
+          "                --shape, vs the CPU device and the vendor library (cuBLAS, CLBlast or\n"
+          "                OpenBLAS on the same device, same shape)\n"
           "  copy          host<->device (pageable and pinned) and device-to-device bandwidth\n"
           "  elementwise   triad a = b + s*c and axpy y = s*x + y, against the device's D2D\n"
           "                copy bandwidth\n"
@@ -26,6 +27,9 @@ static void usage(FILE *f) {
           "                default: the default device and the CPU device\n"
           "  --n N         elements per vector (default 33554432 = 128 MiB of floats)\n"
           "  --sizes LIST  several sizes: 256,512,1000 or a doubling range 64..4096\n"
+          "  --shape LIST  matmul: C is M x N, the shared dimension K: MxNxK, comma-separated\n"
+          "                (1x4096x4096 is a vector times a matrix); instead of --n/--sizes\n"
+          "  --trans AB    matmul: nn (default), nt, tn or tt: whether A, B are transposed\n"
           "  --block LIST  matmul block shapes [cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC\n"
           "                [/VWMxVWN], comma-separated\n"
           "  --tune        matmul: search block shapes on each GPU device at this size, save the\n"
@@ -87,6 +91,34 @@ static int parse_sizes(const char *s, size_t *sizes, int *count) {
   return *count > 0;
 }
 
+/* Parses "MxNxK[,MxNxK...]" into shapes[i][0..2] = m, n, k. */
+static int parse_shapes(const char *s, size_t (*shapes)[3], int *count) {
+  char copy[1024];
+  *count = 0;
+  if (strlen(s) >= sizeof copy) return 0;
+  strcpy(copy, s);
+  char *save = NULL;
+  for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *x1 = strchr(tok, 'x'), *x2 = x1 ? strchr(x1 + 1, 'x') : NULL;
+    if (*count == MAX_SIZES || !x2) return 0;
+    *x1 = *x2 = '\0';
+    size_t *shape = shapes[*count];
+    if (!parse_count(tok, &shape[0]) || !parse_count(x1 + 1, &shape[1]) ||
+        !parse_count(x2 + 1, &shape[2]))
+      return 0;
+    (*count)++;
+  }
+  return *count > 0;
+}
+
+/* "nn", "nt", "tn" or "tt". */
+static int parse_trans(const char *s, bench_options *o) {
+  if (strlen(s) != 2 || !strchr("nt", s[0]) || !strchr("nt", s[1])) return 0;
+  o->trans_a = s[0] == 't';
+  o->trans_b = s[1] == 't';
+  return 1;
+}
+
 static int run_device(const char *sel, const char *op, const bench_options *o, double *cpu_ms) {
   gpuk_device *dev;
   if (gpuk_device_open(sel, &dev) != GPUK_SUCCESS) {
@@ -96,10 +128,11 @@ static int run_device(const char *sel, const char *op, const bench_options *o, d
   gpuk_device_info info;
   gpuk_device_get_info(dev, &info);
   int matmul = !strcmp(op, "matmul");
-  size_t needed = 3 * o->n * (matmul ? o->n : 1) * gpuk_dtype_size(o->dtype);
+  size_t needed = (matmul ? o->m * o->k + o->k * o->n + o->m * o->n : 3 * o->n) *
+                  gpuk_dtype_size(o->dtype);
   int rc = 0;
   if (strcmp(op, "launch") != 0 && needed > info.global_mem_bytes) {
-    fprintf(stderr, "gpuk-bench: --n %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
+    fprintf(stderr, "gpuk-bench: size %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
             info.selector, (unsigned long long)info.global_mem_bytes);
     rc = 2;
   }
@@ -140,11 +173,11 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  bench_options o = {1u << 25, 0, 20, 3, 0, 0, 0, NULL, 0, 0, GPUK_FLOAT32};
+  bench_options o = {.n = 1u << 25, .repeat = 20, .warmup = 3, .dtype = GPUK_FLOAT32};
   const char *devices[MAX_DEVICES];
   int ndev = 0;
-  size_t sizes[MAX_SIZES];
-  int nsizes = 0;
+  size_t sizes[MAX_SIZES], shapes[MAX_SIZES][3];
+  int nsizes = 0, nshapes = 0, trans_given = 0;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     size_t count;
@@ -156,6 +189,11 @@ int main(int argc, char **argv) {
       i++;
     } else if (!strcmp(a, "--sizes") && v && parse_sizes(v, sizes, &nsizes)) {
       o.n_given = 1;
+      i++;
+    } else if (!strcmp(a, "--shape") && v && parse_shapes(v, shapes, &nshapes)) {
+      i++;
+    } else if (!strcmp(a, "--trans") && v && parse_trans(v, &o)) {
+      trans_given = 1;
       i++;
     } else if (!strcmp(a, "--block") && v) {
       o.blocks = v;
@@ -212,11 +250,31 @@ int main(int argc, char **argv) {
       snprintf(selectors[nsel++], 64, "%s", devices[d]);
     }
   }
-  if (!strcmp(op, "matmul") && !o.n_given) o.n = 1024;
+  const int matmul = !strcmp(op, "matmul");
+  if ((nshapes || trans_given) && !matmul) {
+    fprintf(stderr, "gpuk-bench: --shape and --trans are options of matmul\n");
+    return 2;
+  }
+  if (nshapes && o.n_given) {
+    fprintf(stderr, "gpuk-bench: give --shape or --n/--sizes, not both\n");
+    return 2;
+  }
+  if (matmul && !o.n_given) o.n = 1024;
   if (nsizes == 0) sizes[nsizes++] = o.n;
-  for (int i = 0; i < nsizes; i++) {
-    if (!strcmp(op, "matmul") && sizes[i] >= 65536) {
-      fprintf(stderr, "gpuk-bench: matmul size %zu is too large\n", sizes[i]);
+  /* Every run is a shape: --shape's, or n x n x n (the memory-bound ops read n only). */
+  if (!nshapes)
+    for (; nshapes < nsizes; nshapes++)
+      shapes[nshapes][0] = shapes[nshapes][1] = shapes[nshapes][2] = sizes[nshapes];
+  for (int i = 0; i < nshapes && matmul; i++) {
+    const size_t *sh = shapes[i];
+    if (sh[0] >= 65536 || sh[1] >= 65536 || sh[2] >= 65536) {
+      fprintf(stderr, "gpuk-bench: matmul size %zu x %zu x %zu is too large (each below 65536)\n",
+              sh[0], sh[1], sh[2]);
+      return 2;
+    }
+    if (o.tune && (sh[0] != sh[1] || sh[2] != sh[1] || o.trans_a || o.trans_b)) {
+      fprintf(stderr, "gpuk-bench: --tune searches square GEMMs without transposes (here %zu x %zu "
+              "x %zu, --trans %s)\n", sh[0], sh[1], sh[2], bench_trans_name(&o));
       return 2;
     }
   }
@@ -231,8 +289,10 @@ int main(int argc, char **argv) {
   }
   bench_print_header(&o);
   int rc = 0;
-  for (int i = 0; i < nsizes; i++) {
-    o.n = sizes[i];
+  for (int i = 0; i < nshapes; i++) {
+    o.m = shapes[i][0];
+    o.n = shapes[i][1];
+    o.k = shapes[i][2];
     double cpu_ms = -1;
     for (int d = 0; d < nsel; d++) {
       int r = run_device(selectors[d], op, &o, &cpu_ms);

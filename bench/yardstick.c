@@ -1,7 +1,8 @@
-/* Vendor GEMM yardsticks (sgemm, dgemm) for gpuk-bench matmul: cuBLAS through
- * the driver API and libcublas opened at run time (TF32 off:
- * CUBLAS_DEFAULT_MATH), CLBlast on OpenCL devices and OpenBLAS's cblas_?gemm
- * when the build found them. Median of repeats, like libgpuk's own figures. */
+/* Vendor GEMM yardsticks (sgemm, dgemm; any shape and transposes) for
+ * gpuk-bench matmul: cuBLAS through the driver API and libcublas opened at
+ * run time (TF32 off: CUBLAS_DEFAULT_MATH), CLBlast on OpenCL devices and
+ * OpenBLAS's cblas_?gemm when the build found them. Median of repeats, like
+ * libgpuk's own figures. */
 #include "yardstick.h"
 
 #include <stdint.h>
@@ -21,20 +22,21 @@
 #endif
 
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
-static int openblas_gemm(gpuk_dtype dtype, size_t n, const void *a, const void *b,
-                         const bench_options *o, bench_stats *stats) {
-  void *c = malloc(n * n * gpuk_dtype_size(dtype));
+static int openblas_gemm(gpuk_dtype dtype, const void *a, const void *b, const bench_options *o,
+                         bench_stats *stats) {
+  void *c = malloc(o->m * o->n * gpuk_dtype_size(dtype));
   double *samples = calloc((size_t)o->repeat, sizeof *samples);
   if (!c || !samples) return 1;
-  const int in = (int)n;
+  const int m = (int)o->m, n = (int)o->n, k = (int)o->k;
+  const int lda = (int)bench_gemm_lda(o), ldb = (int)bench_gemm_ldb(o);
+  const enum CBLAS_TRANSPOSE ta = o->trans_a ? CblasTrans : CblasNoTrans;
+  const enum CBLAS_TRANSPOSE tb = o->trans_b ? CblasTrans : CblasNoTrans;
   for (int i = 0; i < o->warmup + o->repeat; i++) {
     double t0 = bench_now_ms();
     if (dtype == GPUK_FLOAT64)
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, in, in, in, 1.0, a, in, b, in, 0.0, c,
-                  in);
+      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, n);
     else
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, in, in, in, 1.0f, a, in, b, in, 0.0f,
-                  c, in);
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n);
     if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
   }
   *stats = bench_summarize(samples, o->repeat);
@@ -47,7 +49,7 @@ static int openblas_gemm(gpuk_dtype dtype, size_t n, const void *a, const void *
 #ifdef GPUK_BENCH_HAVE_CUDA
 /* cuBLAS with device memory from the driver API in the primary context, which
  * the runtime inside cuBLAS shares. Returns 0 on success. */
-static int cublas_gemm(int ordinal, gpuk_dtype dtype, size_t n, const void *a, const void *b,
+static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void *b,
                        const bench_options *o, bench_stats *stats) {
   void *cu = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   void *blas = dlopen(GPUK_BENCH_CUBLAS, RTLD_NOW | RTLD_LOCAL);
@@ -85,10 +87,11 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, size_t n, const void *a, c
   int dev;
   void *ctx, *handle, *e0, *e1;
   unsigned long long da, db, dc;
-  size_t bytes = n * n * gpuk_dtype_size(dtype);
+  const size_t es = gpuk_dtype_size(dtype);
+  const size_t a_bytes = o->m * o->k * es, b_bytes = o->k * o->n * es, c_bytes = o->m * o->n * es;
   if (init(0) || dev_get(&dev, ordinal) || retain(&ctx, dev) || set_current(ctx) ||
-      mem_alloc(&da, bytes) || mem_alloc(&db, bytes) || mem_alloc(&dc, bytes) ||
-      htod(da, a, bytes) || htod(db, b, bytes) || create(&handle) ||
+      mem_alloc(&da, a_bytes) || mem_alloc(&db, b_bytes) || mem_alloc(&dc, c_bytes) ||
+      htod(da, a, a_bytes) || htod(db, b, b_bytes) || create(&handle) ||
       math_mode(handle, 0 /* CUBLAS_DEFAULT_MATH: no TF32 */) || ev_create(&e0, 0) ||
       ev_create(&e1, 0))
     return 1;
@@ -98,12 +101,16 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, size_t n, const void *a, c
   const void *one = dtype == GPUK_FLOAT64 ? (const void *)&one_d : (const void *)&one_f;
   const void *zero = dtype == GPUK_FLOAT64 ? (const void *)&zero_d : (const void *)&zero_f;
   int failed = !samples;
+  /* Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: B's
+   * row-major storage read column-major is B^T, so B goes first with B's
+   * transpose flag (CUBLAS_OP_N 0, CUBLAS_OP_T 1), then A with A's. */
+  const int m = (int)o->m, n = (int)o->n, k = (int)o->k;
+  const int lda = (int)bench_gemm_lda(o), ldb = (int)bench_gemm_ldb(o);
   for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
-    /* Row-major C = A B is column-major C^T = B^T A^T. */
     float ms = 0;
     failed = ev_record(e0, NULL) ||
-             gemm(handle, 0, 0, (int)n, (int)n, (int)n, one, (const void *)(uintptr_t)db, (int)n,
-                  (const void *)(uintptr_t)da, (int)n, zero, (void *)(uintptr_t)dc, (int)n) ||
+             gemm(handle, o->trans_b, o->trans_a, n, m, k, one, (const void *)(uintptr_t)db, ldb,
+                  (const void *)(uintptr_t)da, lda, zero, (void *)(uintptr_t)dc, n) ||
              ev_record(e1, NULL) || ev_sync(e1) || ev_elapsed(&ms, e0, e1);
     if (i >= o->warmup && !failed) samples[i - o->warmup] = ms;
   }
@@ -122,25 +129,29 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, size_t n, const void *a, c
 #ifdef GPUK_BENCH_HAVE_CLBLAST
 /* CLBlast on the same OpenCL device, through its own context and queue; its
  * tuned parameters are CLBlast's own database (no tuning run here). */
-static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n, const void *a,
+static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const void *a,
                         const void *b, const bench_options *o, bench_stats *stats) {
   raw_cl_device d = {0};
   if (raw_cl_device_open(info, &d)) return 1;
-  size_t bytes = n * n * gpuk_dtype_size(dtype);
+  const size_t es = gpuk_dtype_size(dtype), m = o->m, n = o->n, k = o->k;
+  const size_t lda = bench_gemm_lda(o), ldb = bench_gemm_ldb(o);
+  const CLBlastTranspose ta = o->trans_a ? CLBlastTransposeYes : CLBlastTransposeNo;
+  const CLBlastTranspose tb = o->trans_b ? CLBlastTransposeYes : CLBlastTransposeNo;
+  const cl_mem_flags in = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
   cl_int e1, e2, e3;
-  cl_mem da = clCreateBuffer(d.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)a, &e1);
-  cl_mem db = clCreateBuffer(d.context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)b, &e2);
-  cl_mem dc = clCreateBuffer(d.context, CL_MEM_READ_WRITE, bytes, NULL, &e3);
+  cl_mem da = clCreateBuffer(d.context, in, m * k * es, (void *)a, &e1);
+  cl_mem db = clCreateBuffer(d.context, in, k * n * es, (void *)b, &e2);
+  cl_mem dc = clCreateBuffer(d.context, CL_MEM_READ_WRITE, m * n * es, NULL, &e3);
   double *samples = calloc((size_t)o->repeat, sizeof *samples);
   int failed = e1 || e2 || e3 || !samples;
   for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
     double t0 = bench_now_ms();
     CLBlastStatusCode st =
         dtype == GPUK_FLOAT64
-            ? CLBlastDgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
-                           1.0, da, 0, n, db, 0, n, 0.0, dc, 0, n, &d.queue, NULL)
-            : CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
-                           1.0f, da, 0, n, db, 0, n, 0.0f, dc, 0, n, &d.queue, NULL);
+            ? CLBlastDgemm(CLBlastLayoutRowMajor, ta, tb, m, n, k, 1.0, da, 0, lda, db, 0, ldb,
+                           0.0, dc, 0, n, &d.queue, NULL)
+            : CLBlastSgemm(CLBlastLayoutRowMajor, ta, tb, m, n, k, 1.0f, da, 0, lda, db, 0, ldb,
+                           0.0f, dc, 0, n, &d.queue, NULL);
     failed = st != CLBlastSuccess || clFinish(d.queue) != CL_SUCCESS;
     if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
   }
@@ -154,26 +165,26 @@ static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n
 }
 #endif
 
-int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n, const void *a,
-                   const void *b, const bench_options *o, bench_stats *stats, const char **name) {
+int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const void *a, const void *b,
+                   const bench_options *o, bench_stats *stats, const char **name) {
   const int f64 = dtype == GPUK_FLOAT64;
   *name = NULL;
-  (void)n, (void)a, (void)b, (void)o, (void)stats, (void)f64;
+  (void)a, (void)b, (void)o, (void)stats, (void)f64;
 #ifdef GPUK_BENCH_HAVE_CUDA
   if (info->backend == GPUK_BACKEND_CUDA &&
-      cublas_gemm(info->platform_index, dtype, n, a, b, o, stats) == 0) {
+      cublas_gemm(info->platform_index, dtype, a, b, o, stats) == 0) {
     *name = f64 ? "cuBLAS dgemm" : "cuBLAS sgemm";
     return 0;
   }
 #endif
 #ifdef GPUK_BENCH_HAVE_CLBLAST
-  if (info->backend == GPUK_BACKEND_OPENCL && clblast_gemm(info, dtype, n, a, b, o, stats) == 0) {
+  if (info->backend == GPUK_BACKEND_OPENCL && clblast_gemm(info, dtype, a, b, o, stats) == 0) {
     *name = f64 ? "CLBlast dgemm" : "CLBlast sgemm";
     return 0;
   }
 #endif
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
-  if (info->backend == GPUK_BACKEND_CPU && openblas_gemm(dtype, n, a, b, o, stats) == 0) {
+  if (info->backend == GPUK_BACKEND_CPU && openblas_gemm(dtype, a, b, o, stats) == 0) {
     *name = f64 ? "OpenBLAS dgemm" : "OpenBLAS sgemm";
     return 0;
   }

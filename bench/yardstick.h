@@ -6,11 +6,12 @@
 
 #include "bench.h"
 
-/* Times C = A * B (row-major, n x n, elements of dtype float or double, A and
- * B given on the host) with the device's vendor library (sgemm or dgemm); fills
- * *stats and returns 0, or returns 1 with *name = NULL when there is none for
- * this device. *name names it. */
-int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, size_t n, const void *a,
-                   const void *b, const bench_options *o, bench_stats *stats, const char **name);
+/* Times C = op(A) op(B) (row-major, the shape and transposes of o, elements
+ * of dtype float or double, A and B given on the host, packed as
+ * bench_gemm_lda/ldb say) with the device's vendor library (sgemm or dgemm);
+ * fills *stats and returns 0, or returns 1 with *name = NULL when there is
+ * none for this device. *name names it. */
+int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const void *a, const void *b,
+                   const bench_options *o, bench_stats *stats, const char **name);
 
 #endif

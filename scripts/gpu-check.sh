@@ -76,6 +76,12 @@ log "matmul"
 # (the table's shape is picked for large sizes) show against cuBLAS.
 "$build/bench/gpuk-bench" matmul --sizes 64..1024 --device cuda:0 --repeat 20 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+# Skinny and transposed GEMMs (a batch of vectors times a weight matrix, and
+# its mirror) on the GPU and the CPU, each against its vendor library.
+"$build/bench/gpuk-bench" matmul --shape 1x4096x4096,8x4096x4096,64x4096x4096,4096x8x4096 \
+  --device cuda:0 --device cpu --repeat 10 >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+"$build/bench/gpuk-bench" matmul --shape 4096x4096x4096 --trans tt --device cuda:0 --repeat 10 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 # The CPU backend on the host at the sizes of its target (50% of OpenBLAS) and
 # below, where its worker pool should count on many cores and its fixed costs
 # show; then its AVX2 layout, against the AVX-512 one the host picks.
