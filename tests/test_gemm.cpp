@@ -182,6 +182,8 @@ TEST_P(Gemm, CpuKernelLayouts) {
       const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
       Run<float>({ta, tb, 131, 97, 300, 1.5, 0.5});  // edges of every tile, two k slices
       Run<double>({ta, tb, 37, 45, 29, -1.0, 0.0});
+      Run<float>({ta, tb, 131, 3, 300, -0.5, 1.0});  // few columns: A read in place
+      Run<double>({ta, tb, 25, 64, 29, 2.0, 0.5});
     }
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile
     Case wide{GPUK_NO_TRANS, GPUK_TRANS, 200, 2100, 64, 1.0, 0.25};  // two column panels

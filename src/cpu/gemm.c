@@ -3,10 +3,11 @@
  * every KC-deep slice it packs its columns of op(B) into NR-column slivers
  * (or, with few rows, reads B where it lies: IN_PLACE_B_ROWS) and, MC rows
  * at a time (so that they stay in the L2 cache), alpha * op(A) into MR-row
- * slivers; a register-tiled MR x NR micro-kernel (GCC vector extensions)
- * adds each product straight into C. Written once through the macro below
- * for float and double and for each vector width, whose layout and clone
- * cpu_gemm picks at run time. */
+ * slivers (or, with few columns, reads A where it lies and applies alpha to
+ * the sums: IN_PLACE_A_COLS); a register-tiled MR x NR micro-kernel (GCC
+ * vector extensions) adds each product straight into C. Written once through
+ * the macro below for float and double and for each vector width, whose
+ * layout and clone cpu_gemm picks at run time. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,9 @@
 #include "simd.h"
 
 enum { MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
-/* A thread with at most this many rows reads B in place (see tile_). */
-enum { IN_PLACE_B_ROWS = 64 };
+/* A thread with at most this many rows reads B in place, one with at most
+ * this many columns A (see tile_). */
+enum { IN_PLACE_B_ROWS = 64, IN_PLACE_A_COLS = 64 };
 
 /* How many threads along rows (*tr) and columns (*tc): as many of the
  * backend's threads (gpuk__cpu_threads) as can each keep at least ROW_GRAIN
@@ -53,11 +55,12 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
   *end = e < total ? e : total;
 }
 
-/* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += the MR x NR
- * product of kc steps of a (MR per step) and b (NR = 2 vectors per step, ldb
- * apart: NR when packed, B's own leading dimension when read in place).
- * "x - 0" broadcasts x exactly, so no addition is emitted (x + 0 would be). */
-#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_)                      \
+/* Micro-kernel body: C[0 .. h, 0 .. w) (row stride ldc) += SCALE(the MR x NR
+ * product of kc steps of A and B): A_AT(p, r) is row r's value at step p;
+ * b holds NR = 2 vectors per step, ldb apart (NR when packed, B's own leading
+ * dimension when read in place). "x - 0" broadcasts x exactly, so no
+ * addition is emitted (x + 0 would be). */
+#define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_, A_AT, SCALE)         \
   enum { LANES = (int)(sizeof(V) / sizeof(T)) };                       \
   V acc[MR_][2];                                                       \
   memset(acc, 0, sizeof acc);                                          \
@@ -65,10 +68,14 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     const V b0 = *(const V_UNALIGNED *)(b + p * ldb);                  \
     const V b1 = *(const V_UNALIGNED *)(b + p * ldb + LANES);          \
     for (int r = 0; r < MR_; r++) {                                    \
-      const V ar = a[p * MR_ + r] - (V){0};                            \
+      const V ar = (A_AT(p, r)) - (V){0};                              \
       acc[r][0] += ar * b0;                                            \
       acc[r][1] += ar * b1;                                            \
     }                                                                  \
+  }                                                                    \
+  for (int r = 0; r < MR_; r++) {                                      \
+    acc[r][0] = SCALE(acc[r][0]);                                      \
+    acc[r][1] = SCALE(acc[r][1]);                                      \
   }                                                                    \
   if (h == MR_ && w == 2 * LANES) {                                    \
     for (int r = 0; r < MR_; r++) {                                    \
@@ -83,19 +90,51 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
       for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];     \
   }
 
+/* Packed A: MR values per step, alpha already applied. */
+#define PACKED_A_AT(p, r) a[(p) * MR + (r)]
+#define UNSCALED(x) (x)
+/* A where it lies: row r of the micro-tile at a + row_at[r] (rows past h
+ * repeat row 0, whose results are not stored), steps a_step apart; alpha
+ * applied to the sums. */
+#define STRIDED_A_AT(p, r) a[(p) * a_step + row_at[r]]
+#define ALPHA_SCALED(x) (alpha_v * (x))
+
+/* The body of the micro-kernel that reads A in place: what STRIDED_A_AT needs. */
+#define STRIDED_MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_)                  \
+  size_t row_at[MR_];                                                      \
+  for (size_t r = 0; r < MR_; r++) row_at[r] = (r < h ? r : 0) * a_row;    \
+  const V alpha_v = alpha - (V){0};                                        \
+  MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_, STRIDED_A_AT, ALPHA_SCALED)
+
 #define DEFINE_GEMM(T, V, SUFFIX, ROWS, TARGET)                                                    \
   enum { MR_##SUFFIX = ROWS, NR_##SUFFIX = 2 * (int)(sizeof(V) / sizeof(T)) };                     \
   _Static_assert(MC % ROWS == 0, "MC must be a multiple of MR");                                   \
   typedef void (*micro_fn_##SUFFIX)(size_t kc, const T *a, const T *b, size_t ldb, T *c,          \
                                     size_t ldc, size_t h, size_t w);                               \
+  /* A read in place: step p of row r at a[p * a_step + r * a_row]. */                             \
+  typedef void (*strided_micro_fn_##SUFFIX)(size_t kc, const T *a, size_t a_step, size_t a_row,    \
+                                            T alpha, const T *b, size_t ldb, T *c, size_t ldc,     \
+                                            size_t h, size_t w);                                   \
                                                                                                    \
   static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, size_t ldb, T *c,          \
                                      size_t ldc, size_t h, size_t w) {                             \
-    MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                                   \
+    enum { MR = ROWS };                                                                            \
+    MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS, PACKED_A_AT, UNSCALED)                            \
   }                                                                                                \
   TARGET static void micro_fast_##SUFFIX(size_t kc, const T *a, const T *b, size_t ldb, T *c,      \
                                          size_t ldc, size_t h, size_t w) {                         \
-    MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                                   \
+    enum { MR = ROWS };                                                                            \
+    MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS, PACKED_A_AT, UNSCALED)                            \
+  }                                                                                                \
+  static void strided_micro_generic_##SUFFIX(size_t kc, const T *a, size_t a_step, size_t a_row,   \
+                                             T alpha, const T *b, size_t ldb, T *c, size_t ldc,    \
+                                             size_t h, size_t w) {                                 \
+    STRIDED_MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                           \
+  }                                                                                                \
+  TARGET static void strided_micro_fast_##SUFFIX(size_t kc, const T *a, size_t a_step,             \
+                                                 size_t a_row, T alpha, const T *b, size_t ldb,    \
+                                                 T *c, size_t ldc, size_t h, size_t w) {           \
+    STRIDED_MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS)                                           \
   }                                                                                                \
                                                                                                    \
   typedef struct job_##SUFFIX {                                                                    \
@@ -104,6 +143,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     T *c;                                                                                          \
     size_t tr, tc; /* the thread grid */                                                           \
     micro_fn_##SUFFIX micro;                                                                       \
+    strided_micro_fn_##SUFFIX strided_micro;                                                       \
     atomic_int out_of_memory;                                                                      \
   } job_##SUFFIX;                                                                                  \
                                                                                                    \
@@ -188,6 +228,10 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
      * so B, unless transposed, is then read in place (all but a last sliver                       \
      * narrower than NR, which is packed). */                                                      \
     const int in_place_b = !g->trans_b && end - begin <= IN_PLACE_B_ROWS;                          \
+    /* Likewise with few columns each sliver of packed A would serve few calls,                    \
+     * so A is read in place (the strided micro-kernel applies alpha). */                          \
+    const int in_place_a = n <= IN_PLACE_A_COLS;                                                   \
+    const size_t a_step = g->trans_a ? g->lda : 1, a_row = g->trans_a ? 1 : g->lda;                \
     for (size_t j0 = cb; ap && j0 < ce; j0 += NC) {                                                \
       const size_t nc = j0 + NC < ce ? NC : ce - j0;                                               \
       for (size_t p0 = 0; p0 < k; p0 += KC) {                                                      \
@@ -196,14 +240,19 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
         pack_b_##SUFFIX(j, p0, kc, j0 + in_place, nc - in_place, bp + in_place * kc);              \
         for (size_t i0 = begin; i0 < end; i0 += MC) {                                              \
           const size_t mc = end - i0 < MC ? end - i0 : MC;                                         \
-          pack_a_##SUFFIX(j, i0, mc, p0, kc, ap);                                                  \
+          if (!in_place_a) pack_a_##SUFFIX(j, i0, mc, p0, kc, ap);                                 \
           for (size_t jr = 0; jr < nc; jr += NR_##SUFFIX) {                                        \
             const size_t w = nc - jr < NR_##SUFFIX ? nc - jr : NR_##SUFFIX;                        \
             const T *bs = jr < in_place ? j->b + p0 * g->ldb + j0 + jr : bp + jr * kc;             \
             const size_t bs_ld = jr < in_place ? g->ldb : NR_##SUFFIX;                             \
             for (size_t ir = 0; ir < mc; ir += MR_##SUFFIX) {                                      \
               const size_t h = mc - ir < MR_##SUFFIX ? mc - ir : MR_##SUFFIX;                      \
-              j->micro(kc, ap + ir * kc, bs, bs_ld, j->c + (i0 + ir) * ldc + j0 + jr, ldc, h, w);  \
+              T *cs = j->c + (i0 + ir) * ldc + j0 + jr;                                            \
+              if (in_place_a)                                                                      \
+                j->strided_micro(kc, j->a + p0 * a_step + (i0 + ir) * a_row, a_step, a_row,        \
+                                 (T)g->alpha, bs, bs_ld, cs, ldc, h, w);                           \
+              else                                                                                 \
+                j->micro(kc, ap + ir * kc, bs, bs_ld, cs, ldc, h, w);                              \
             }                                                                                      \
           }                                                                                        \
         }                                                                                          \
@@ -232,6 +281,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
                         1,                                                                         \
                         1,                                                                         \
                         fast ? micro_fast_##SUFFIX : micro_generic_##SUFFIX,                       \
+                        fast ? strided_micro_fast_##SUFFIX : strided_micro_generic_##SUFFIX,       \
                         0};                                                                        \
     thread_grid(g->m, g->n, &job.tr, &job.tc);                                                     \
     gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                              \
