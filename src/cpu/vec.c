@@ -1,6 +1,10 @@
 /* BabelStream's vector operations on the CPU: plain loops the compiler
  * vectorises (with streaming stores once the data outgrow the last-level
  * cache), split across cores; copy is the buffer copy (gpuk__cpu_copy). */
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 #include "cpu.h"
 #include "simd.h"
 #include "streaming.h"
@@ -116,9 +120,30 @@ typedef struct dot_job {
   return sum;
 
 static double dot_generic(const float *x, const float *y, size_t b, size_t e) { DOT_BODY }
+#if defined(__x86_64__) || defined(__i386__)
+/* The same sums with AVX2 intrinsics: GCC lowers DOT_BODY's float-to-double
+ * conversions to two 128-bit halves each and keeps the multiply and the add
+ * apart; this form (one vcvtps2pd per 4 floats, then FMA) read 10-25% faster
+ * on one core of the 2-core EPYC VM, and `gpuk-bench reduce --device cpu`'s
+ * dot went from 60-66% to 66-73% of the copy bandwidth. */
 GPUK_TARGET_AVX2 static double dot_avx2(const float *x, const float *y, size_t b, size_t e) {
-  DOT_BODY
+  __m256d acc[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
+                    _mm256_setzero_pd()};
+  size_t i = b;
+  for (; i + 16 <= e; i += 16)
+    for (int q = 0; q < 4; q++)
+      acc[q] = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i + 4 * q)),
+                               _mm256_cvtps_pd(_mm_loadu_ps(y + i + 4 * q)), acc[q]);
+  double all[4];
+  _mm256_storeu_pd(all,
+                   _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3])));
+  double sum = (all[0] + all[1]) + (all[2] + all[3]);
+  for (; i < e; i++) sum += (double)x[i] * y[i];
+  return sum;
 }
+#else
+static double dot_avx2(const float *x, const float *y, size_t b, size_t e) { DOT_BODY }
+#endif
 
 static void dot_range(void *ctx, size_t b, size_t e) {
   dot_job *j = ctx;
