@@ -201,6 +201,12 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }
+  /* A barrier every work-group reaches, even with k = 0: without it PoCL 3.1
+   * (pthread device) ran the stores below twice for work-item 0 when the group
+   * was one work-item wide (NDIMC = 1) and k = 0 skipped the loop's barriers,
+   * so beta scaled those rows twice (its work-item loops peel work-item 0 to
+   * decide a loop with barriers, cf. pocl/pocl pull requests 1607 and 2182). */
+  barrier(CLK_LOCAL_MEM_FENCE);
 
   /* beta == 0 must not read C: it may hold NaN. */
 #pragma unroll

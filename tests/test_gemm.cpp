@@ -201,11 +201,13 @@ TEST_P(Gemm, SeveralBlockShapes) {
       {32, 64, 8, 8, 16},     // rectangular
       {64, 64, 16, 16, 16},
       {128, 128, 16, 16, 16}, // the largest default
+      {32, 16, 32, 4, 1},     // one work-item wide (PoCL once ran k = 0 wrong there)
   };
   for (const gpuk_gemm_config &c : shapes) {
     if (c.mdimc * c.ndimc > info_.max_work_group_size) continue;
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 131, 97, 77, 1.0, 0.5}, &c);
     Run<float>({GPUK_TRANS, GPUK_TRANS, 64, 200, 16, 1.0, 0.0}, &c);
+    Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 31, 17, 0, 1.5, 0.5}, &c);  // C = beta * C
   }
 }
 
