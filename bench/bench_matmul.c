@@ -160,7 +160,7 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
       }
       ctx.config = &config;
     } else {
-      BENCH_CHECK(gpuk_gemm_choose_config(dev, dtype, &config, &origin));
+      BENCH_CHECK(gpuk_gemm_choose_config_sized(dev, dtype, m, n, &config, &origin));
       ctx.config = NULL;
     }
     if (info.backend != GPUK_BACKEND_CPU) gpuk_gemm_config_format(&config, label, sizeof label);

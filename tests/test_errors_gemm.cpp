@@ -216,6 +216,12 @@ TEST_P(GemmErrors, ObjectsOfAnotherDeviceAndConfigQueries) {
                     GPUK_ERROR_INVALID_ARGUMENT, "dtype");
   GPUK_EXPECT_ERROR(gpuk_gemm_choose_config(device_, GPUK_FLOAT32, nullptr, &origin),
                     GPUK_ERROR_INVALID_ARGUMENT, "config");
+  GPUK_EXPECT_ERROR(gpuk_gemm_choose_config_sized(nullptr, GPUK_FLOAT32, 1, 1, &config, &origin),
+                    GPUK_ERROR_INVALID_ARGUMENT, "device");
+  GPUK_EXPECT_ERROR(gpuk_gemm_choose_config_sized(device_, GPUK_INT32, 1, 1, &config, &origin),
+                    GPUK_ERROR_INVALID_ARGUMENT, "dtype");
+  GPUK_EXPECT_ERROR(gpuk_gemm_choose_config_sized(device_, GPUK_FLOAT32, 1, 1, nullptr, nullptr),
+                    GPUK_ERROR_INVALID_ARGUMENT, "config");
   GPUK_EXPECT_ERROR(gpuk_gemm_config_check(device_, GPUK_FLOAT32, nullptr),
                     GPUK_ERROR_INVALID_ARGUMENT, "config");
   GPUK_EXPECT_ERROR(gpuk_gemm_config_check(nullptr, GPUK_FLOAT32, &config),

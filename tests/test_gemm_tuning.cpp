@@ -87,6 +87,49 @@ class GemmTuning : public DeviceTest {
   }
 };
 
+// Small m or n narrow the shape on OpenCL CPU devices (PoCL), and only there;
+// every narrowed shape is legal, and large sizes keep the default.
+TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
+  TempCacheDir dir;
+  const bool fits = info_.backend == GPUK_BACKEND_OPENCL && info_.type == GPUK_DEVICE_TYPE_CPU;
+  for (gpuk_dtype dtype : {GPUK_FLOAT32, GPUK_FLOAT64}) {
+    if (dtype == GPUK_FLOAT64 && !info_.supports_double) continue;
+    gpuk_gemm_config large, c;
+    gpuk_gemm_config_origin large_origin, origin;
+    GPUK_ASSERT_OK(gpuk_gemm_choose_config(device_, dtype, &large, &large_origin));
+    GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 4096, 4096, &c, &origin));
+    EXPECT_TRUE(Same(c, large));
+    EXPECT_EQ(origin, large_origin);
+    for (size_t m : {1, 2, 7, 16, 33, 64, 4096})
+      for (size_t n : {1, 9, 31, 64, 129, 4096}) {
+        SCOPED_TRACE("m=" + std::to_string(m) + " n=" + std::to_string(n));
+        GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, m, n, &c, &origin));
+        GPUK_EXPECT_OK(gpuk_gemm_config_check(device_, dtype, &c));
+        EXPECT_EQ(origin == GPUK_GEMM_ORIGIN_FITTED, !Same(c, large));
+        if (!fits || large.kernel != GPUK_GEMM_KERNEL_PORTABLE) {
+          EXPECT_TRUE(Same(c, large));
+          continue;
+        }
+        // A side four times the extent or more is cut to a quarter or a half,
+        // with its work-items; others stay.
+        EXPECT_EQ(c.mwg / c.mdimc, large.mwg / large.mdimc);
+        EXPECT_EQ(c.nwg / c.ndimc, large.nwg / large.ndimc);
+        EXPECT_TRUE(c.mwg == large.mwg || (4 * m <= large.mwg && c.mwg * 4 >= large.mwg))
+            << Format(c);
+        EXPECT_TRUE(c.nwg == large.nwg || (4 * n <= large.nwg && c.nwg * 4 >= large.nwg))
+            << Format(c);
+        EXPECT_LE(c.mwg, large.mwg);
+        EXPECT_LE(c.nwg, large.nwg);
+      }
+    if (fits && large.kernel == GPUK_GEMM_KERNEL_PORTABLE && large.mdimc % 4 == 0) {
+      GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 1, 4096, &c, &origin));
+      EXPECT_EQ(c.mwg * 4, large.mwg);  // the table's shapes stay legal when cut
+      EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_FITTED);
+    }
+  }
+  EXPECT_STREQ(gpuk_gemm_config_origin_name(GPUK_GEMM_ORIGIN_FITTED), "fitted to size");
+}
+
 TEST_P(GemmTuning, DefaultComesFromTheTableOrFallbackAndIsLegal) {
   TempCacheDir dir;
   for (gpuk_dtype dtype : {GPUK_FLOAT32, GPUK_FLOAT64}) {

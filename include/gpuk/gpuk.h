@@ -533,17 +533,29 @@ typedef enum gpuk_gemm_config_origin {
   GPUK_GEMM_ORIGIN_TUNED = 0,
   GPUK_GEMM_ORIGIN_DEVICE_TABLE = 1,
   GPUK_GEMM_ORIGIN_VENDOR_TABLE = 2,
-  GPUK_GEMM_ORIGIN_FALLBACK = 3
+  GPUK_GEMM_ORIGIN_FALLBACK = 3,
+  GPUK_GEMM_ORIGIN_FITTED = 4 /* one of the above, narrowed to a small m or n */
 } gpuk_gemm_config_origin;
 
-/* origin may be NULL. */
+/* origin may be NULL. The shape for large matrices; see
+ * gpuk_gemm_choose_config_sized for the one a given size gets. */
 GPUK_API gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
                                              gpuk_gemm_config *config,
                                              gpuk_gemm_config_origin *origin);
+/* The block shape gpuk_gemm uses for an m x n result when given none:
+ * gpuk_gemm_choose_config's, except on OpenCL CPU devices (PoCL), where a
+ * portable-kernel tile at least four times as tall as m (or as wide as n) is
+ * cut to a quarter of that side (a half where a quarter breaks a rule), with
+ * its work-items along it (origin GPUK_GEMM_ORIGIN_FITTED): padding would be
+ * most of its work. origin may be NULL. */
+GPUK_API gpuk_status gpuk_gemm_choose_config_sized(const gpuk_device *device, gpuk_dtype dtype,
+                                                   size_t m, size_t n, gpuk_gemm_config *config,
+                                                   gpuk_gemm_config_origin *origin);
 /* gpuk_gemm_choose_config without the origin. */
 GPUK_API gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
                                               gpuk_gemm_config *config);
-/* "tuned", "device table", "vendor table", "fallback"; never NULL. */
+/* "tuned", "device table", "vendor table", "fallback", "fitted to size"; never
+ * NULL. */
 GPUK_API const char *gpuk_gemm_config_origin_name(gpuk_gemm_config_origin origin);
 
 /* Checks config against its kernel's rules on device for dtype, without

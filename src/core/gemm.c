@@ -148,7 +148,7 @@ gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose tran
   if (config) {
     g.config = *config;
   } else {
-    st = gpuk_gemm_default_config(d, dtype, &g.config);
+    st = gpuk_gemm_choose_config_sized(d, dtype, m, n, &g.config, NULL);
     if (st) return st;
   }
   st = check_args(&g, d);

@@ -2,7 +2,8 @@
  * tuning result for this device (gemm_tuning.c), else the first matching row
  * of the built-in table below (device name first, then vendor or device
  * type), else a shape every GPU runs. Each candidate must pass the block-shape
- * rules on the device, or the next one is tried. */
+ * rules on the device, or the next one is tried. Where measured, a small m or
+ * n then narrows the shape (fit_to_size). */
 #include <string.h>
 
 #include "gemm.h"
@@ -101,6 +102,50 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
   return GPUK_SUCCESS;
 }
 
+/* Cuts a side of the tile that is at least four times the matrix's extent to
+ * a quarter (or, where a quarter breaks a rule, a half), with its work-items
+ * along that side, so that each work-item keeps its results. Measured on
+ * PoCL (2-core EPYC, `gpuk-bench matmul --device opencl --shape ... --block
+ * ...`): m = 1, n = k = 4096 took 107-111 ms with 64x128x32/8x8 and 46 ms
+ * with 16x128x32/2x8; 4096 x 1 x 4096 122-133 against 56 ms with
+ * 64x32x32/8x2; 16 x 16 x 16 49 against 31 us with a 16 x 16 tile. One step
+ * only: every shape is a kernel PoCL compiles (seconds each). On GPUs the
+ * loss of work-items per group is untested, so they keep the large shape. */
+static int fit_to_size(const gpuk_device_info *info, gpuk_dtype dtype, size_t m, size_t n,
+                       gpuk_gemm_config *c) {
+  if (info->backend != GPUK_BACKEND_OPENCL || info->type != GPUK_DEVICE_TYPE_CPU ||
+      c->kernel != GPUK_GEMM_KERNEL_PORTABLE)
+    return 0;
+  int fitted = 0;
+  for (int side = 0; side < 2; side++) {
+    if ((side ? n : m) > (side ? c->nwg : c->mwg) / 4) continue;
+    for (unsigned cut = 4; cut >= 2; cut /= 2) {
+      gpuk_gemm_config narrow = *c;
+      unsigned *wg = side ? &narrow.nwg : &narrow.mwg, *dimc = side ? &narrow.ndimc : &narrow.mdimc;
+      if (*dimc % cut) continue;
+      *wg /= cut;
+      *dimc /= cut;
+      if (legal(info, dtype, &narrow)) {
+        *c = narrow;
+        fitted = 1;
+        break;
+      }
+    }
+  }
+  return fitted;
+}
+
+gpuk_status gpuk_gemm_choose_config_sized(const gpuk_device *device, gpuk_dtype dtype, size_t m,
+                                          size_t n, gpuk_gemm_config *config,
+                                          gpuk_gemm_config_origin *origin) {
+  gpuk_gemm_config_origin from;
+  gpuk_status st = gpuk_gemm_choose_config(device, dtype, config, &from);
+  if (st) return st;
+  if (fit_to_size(&device->entry.info, dtype, m, n, config)) from = GPUK_GEMM_ORIGIN_FITTED;
+  if (origin) *origin = from;
+  return GPUK_SUCCESS;
+}
+
 gpuk_status gpuk_gemm_default_config(const gpuk_device *device, gpuk_dtype dtype,
                                      gpuk_gemm_config *config) {
   return gpuk_gemm_choose_config(device, dtype, config, NULL);
@@ -112,6 +157,7 @@ const char *gpuk_gemm_config_origin_name(gpuk_gemm_config_origin origin) {
     case GPUK_GEMM_ORIGIN_DEVICE_TABLE: return "device table";
     case GPUK_GEMM_ORIGIN_VENDOR_TABLE: return "vendor table";
     case GPUK_GEMM_ORIGIN_FALLBACK: return "fallback";
+    case GPUK_GEMM_ORIGIN_FITTED: return "fitted to size";
     default: return "unknown";
   }
 }

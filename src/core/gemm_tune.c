@@ -255,7 +255,7 @@ gpuk_status gpuk_gemm_tune(gpuk_device *device, gpuk_dtype dtype,
   if (!o.n) o.n = DEFAULT_N;
   if (!o.repeat) o.repeat = DEFAULT_REPEAT;
   memset(result, 0, sizeof *result);
-  st = gpuk_gemm_default_config(device, dtype, &result->baseline);
+  st = gpuk_gemm_choose_config_sized(device, dtype, o.n, o.n, &result->baseline, NULL);
   if (st) return st;
   candidates *c = malloc(sizeof *c);
   if (!c) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "tuning candidate list");
