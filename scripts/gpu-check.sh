@@ -82,6 +82,12 @@ log "matmul"
   --device cuda:0 --device cpu --repeat 10 >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 "$build/bench/gpuk-bench" matmul --shape 4096x4096x4096 --trans tt --device cuda:0 --repeat 10 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+# Whether narrowing the tile to a small m or n (what PoCL gets, see
+# gpuk_gemm_choose_config_sized) pays on the GPU too: the table's shape, then
+# a quarter of its rows, then a quarter of its columns, with their threads.
+"$build/bench/gpuk-bench" matmul --shape 1x4096x4096,8x4096x4096,4096x8x4096 --device cuda:0 \
+  --repeat 10 --block cuda:128x256x8/16x16,cuda:32x256x8/4x16,cuda:128x64x8/16x4 \
+  >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 # The CPU backend on the host at the sizes of its target (50% of OpenBLAS) and
 # below, where its worker pool should count on many cores and its fixed costs
 # show; then its AVX2 layout, against the AVX-512 one the host picks.
