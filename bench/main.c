@@ -132,8 +132,12 @@ static int run_device(const char *sel, const char *op, const bench_options *o, d
                   gpuk_dtype_size(o->dtype);
   int rc = 0;
   if (strcmp(op, "launch") != 0 && needed > info.global_mem_bytes) {
-    fprintf(stderr, "gpuk-bench: size %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
-            info.selector, (unsigned long long)info.global_mem_bytes);
+    if (matmul)
+      fprintf(stderr, "gpuk-bench: matmul %zu x %zu x %zu needs %zu bytes on %s, which has %llu\n",
+              o->m, o->n, o->k, needed, info.selector, (unsigned long long)info.global_mem_bytes);
+    else
+      fprintf(stderr, "gpuk-bench: --n %zu needs %zu bytes on %s, which has %llu\n", o->n, needed,
+              info.selector, (unsigned long long)info.global_mem_bytes);
     rc = 2;
   }
   if (!rc && o->dtype == GPUK_FLOAT64 && !info.supports_double && strcmp(op, "launch") != 0 &&
