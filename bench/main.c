@@ -271,9 +271,11 @@ int main(int argc, char **argv) {
       shapes[nshapes][0] = shapes[nshapes][1] = shapes[nshapes][2] = sizes[nshapes];
   for (int i = 0; i < nshapes && matmul; i++) {
     const size_t *sh = shapes[i];
-    if (sh[0] >= 65536 || sh[1] >= 65536 || sh[2] >= 65536) {
-      fprintf(stderr, "gpuk-bench: matmul size %zu x %zu x %zu is too large (each below 65536)\n",
-              sh[0], sh[1], sh[2]);
+    /* Each matrix below 2^36 elements keeps every byte count in 64 bits. */
+    const size_t limit = (size_t)1 << 36;
+    if (sh[0] >= limit / sh[2] || sh[2] >= limit / sh[1] || sh[0] >= limit / sh[1]) {
+      fprintf(stderr, "gpuk-bench: matmul size %zu x %zu x %zu is too large (each matrix below "
+              "2^36 elements)\n", sh[0], sh[1], sh[2]);
       return 2;
     }
     if (o.tune && (sh[0] != sh[1] || sh[2] != sh[1] || o.trans_a || o.trans_b)) {
