@@ -151,7 +151,8 @@ TEST_P(Gemm, Double) {
 // The CPU backend splits C over a grid of threads (rows x columns) chosen from
 // its thread count, which GPUK_CPU_THREADS sets: so the grids of bigger
 // machines run here too. 3 threads: 1 x 3 for 200 x 300; 4: 2 x 2; 7: 2 x 3;
-// 16: 4 x 4, rows only for 1000 x 70, columns only for 50 x 1000.
+// 16: 4 x 4, rows only for 1000 x 70, columns only for 50 x 1000; a single
+// tile with k of 2100 to 5000 splits k into 2 to 4 slices.
 TEST_P(Gemm, CpuThreadGrids) {
   if (!IsCpuBackend()) GTEST_SKIP() << "the thread grid is the CPU backend's";
   ScopedEnv env("GPUK_CPU_THREADS");
@@ -165,6 +166,10 @@ TEST_P(Gemm, CpuThreadGrids) {
     wide.pad = 5;
     Run<float>(wide);
     Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 211, 377, 300, 0.5, 2.0});
+    // Few tiles and a long k: k split into slices (partials added in order).
+    Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 37, 45, 5000, 1.5, 0.5});
+    Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 3, 70, 4400, -1.0, 0.0});
+    Run<double>({GPUK_TRANS, GPUK_TRANS, 20, 9, 2100, 0.5, 1.0});
     if (HasFailure()) return;
   }
 }

@@ -1,5 +1,6 @@
 /* The CPU backend's matrix multiply, organised like BLIS: each thread takes a
- * tile of C (a grid of threads over rows and columns, see thread_grid); for
+ * tile of C (a grid of threads over rows and columns, see thread_grid; with
+ * few tiles and a long k, also a slice of k, see k_slices); for
  * every KC-deep slice it packs its columns of op(B) into NR-column slivers
  * (or, with few rows, reads B where it lies: IN_PLACE_B_ROWS) and, MC rows
  * at a time (so that they stay in the L2 cache), alpha * op(A) into MR-row
@@ -44,6 +45,24 @@ static void thread_grid(size_t m, size_t n, size_t *tr, size_t *tc) {
       *tc = c;
     }
   }
+}
+
+/* A result with few tiles for the threads (m and n small, k long: a Gram
+ * matrix X^T X of few columns) also splits k into slices, each its own task
+ * (slice 0 into C, the others into partial results added to C afterwards in
+ * slice order, so a given thread count always sums alike): as many slices as
+ * idle threads, each at least K_SLICE_MIN deep, the partials within
+ * PARTIALS_MAX_BYTES. */
+enum { K_SLICE_MIN = 4 * KC, ADD_ROW_GRAIN = 64 };
+#define PARTIALS_MAX_BYTES ((size_t)32 << 20)
+static size_t k_slices(size_t m, size_t n, size_t k, size_t grid, size_t elem) {
+  const size_t threads = gpuk__cpu_threads();
+  size_t ks = threads > grid ? threads / grid : 1;
+  if (ks > k / K_SLICE_MIN) ks = k / K_SLICE_MIN;
+  const size_t result = m * n * elem;
+  if (ks > 1 && result && ks - 1 > PARTIALS_MAX_BYTES / result)
+    ks = PARTIALS_MAX_BYTES / result + 1;
+  return ks ? ks : 1;
 }
 
 /* Split [0, total) into `parts` ranges whose bounds are multiples of `unit`. */
@@ -142,6 +161,8 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     const T *a, *b;                                                                                \
     T *c;                                                                                          \
     size_t tr, tc; /* the thread grid */                                                           \
+    size_t ks;     /* slices of k (see k_slices); slices 1.. go to partials */                     \
+    T *partials;   /* ks - 1 results of m x n, row stride n */                                     \
     micro_fn_##SUFFIX micro;                                                                       \
     strided_micro_fn_##SUFFIX strided_micro;                                                       \
     atomic_int out_of_memory;                                                                      \
@@ -205,19 +226,20 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     }                                                                                              \
   }                                                                                                \
                                                                                                    \
-  /* C[begin .. end, cb .. ce) = alpha * op(A) op(B) + beta * C over those rows and columns. */    \
-  static void tile_##SUFFIX(job_##SUFFIX *j, size_t begin, size_t end, size_t cb, size_t ce) {     \
+  /* c[begin .. end, cb .. ce) (row stride ldc) = alpha * op(A) op(B) + beta * c over those rows   \
+   * and columns and the steps k0 .. k1 of the shared dimension. */                                \
+  static void tile_##SUFFIX(job_##SUFFIX *j, size_t begin, size_t end, size_t cb, size_t ce,       \
+                            size_t k0, size_t k1, T *c, size_t ldc, T beta) {                      \
     const gpuk__gemm_args *g = j->g;                                                               \
-    const size_t n = ce - cb, k = g->k, ldc = g->ldc;                                              \
-    const T beta = (T)g->beta;                                                                     \
+    const size_t n = ce - cb;                                                                      \
     for (size_t i = begin; i < end; i++) {                                                         \
-      T *row = j->c + i * ldc + cb;                                                                \
+      T *row = c + i * ldc + cb;                                                                   \
       if (beta == (T)0)                                                                            \
         memset(row, 0, n * sizeof(T));                                                             \
       else if (beta != (T)1)                                                                       \
         for (size_t x = 0; x < n; x++) row[x] *= beta;                                             \
     }                                                                                              \
-    if (k == 0 || n == 0 || begin == end) return;                                                  \
+    if (k0 == k1 || n == 0 || begin == end) return;                                                \
     const size_t nc_max = NC < n ? NC : n;                                                         \
     const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                  \
     const size_t a_bytes = (size_t)MC * KC * sizeof(T); /* a multiple of 64 */                     \
@@ -234,8 +256,8 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     const size_t a_step = g->trans_a ? g->lda : 1, a_row = g->trans_a ? 1 : g->lda;                \
     for (size_t j0 = cb; ap && j0 < ce; j0 += NC) {                                                \
       const size_t nc = j0 + NC < ce ? NC : ce - j0;                                               \
-      for (size_t p0 = 0; p0 < k; p0 += KC) {                                                      \
-        const size_t kc = p0 + KC < k ? KC : k - p0;                                               \
+      for (size_t p0 = k0; p0 < k1; p0 += KC) {                                                    \
+        const size_t kc = p0 + KC < k1 ? KC : k1 - p0;                                             \
         const size_t in_place = in_place_b ? nc / NR_##SUFFIX * NR_##SUFFIX : 0;                   \
         pack_b_##SUFFIX(j, p0, kc, j0 + in_place, nc - in_place, bp + in_place * kc);              \
         for (size_t i0 = begin; i0 < end; i0 += MC) {                                              \
@@ -247,7 +269,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
             const size_t bs_ld = jr < in_place ? g->ldb : NR_##SUFFIX;                             \
             for (size_t ir = 0; ir < mc; ir += MR_##SUFFIX) {                                      \
               const size_t h = mc - ir < MR_##SUFFIX ? mc - ir : MR_##SUFFIX;                      \
-              T *cs = j->c + (i0 + ir) * ldc + j0 + jr;                                            \
+              T *cs = c + (i0 + ir) * ldc + j0 + jr;                                               \
               if (in_place_a)                                                                      \
                 j->strided_micro(kc, j->a + p0 * a_step + (i0 + ir) * a_row, a_step, a_row,        \
                                  (T)g->alpha, bs, bs_ld, cs, ldc, h, w);                           \
@@ -261,14 +283,36 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
     gpuk__cpu_scratch_put(ap);                                                                     \
   }                                                                                                \
                                                                                                    \
-  /* Tiles [begin, end) of the thread grid, row-major over the grid. */                            \
+  /* Tasks [begin, end): slice of k (outer), then the thread grid, row-major.                      \
+   * Slice 0 goes to C with beta, the others to their partials. */                                 \
   static void tiles_##SUFFIX(void *ctx, size_t begin, size_t end) {                                \
     job_##SUFFIX *j = ctx;                                                                         \
+    const gpuk__gemm_args *g = j->g;                                                               \
+    const size_t grid = j->tr * j->tc;                                                             \
     for (size_t t = begin; t < end; t++) {                                                         \
-      size_t rb, re, cb, ce;                                                                       \
-      split_range(j->g->m, j->tr, t / j->tc, MR_##SUFFIX, &rb, &re);                               \
-      split_range(j->g->n, j->tc, t % j->tc, NR_##SUFFIX, &cb, &ce);                               \
-      tile_##SUFFIX(j, rb, re, cb, ce);                                                            \
+      const size_t slice = t / grid, u = t % grid;                                                 \
+      size_t rb, re, cb, ce, k0, k1;                                                               \
+      split_range(g->m, j->tr, u / j->tc, MR_##SUFFIX, &rb, &re);                                  \
+      split_range(g->n, j->tc, u % j->tc, NR_##SUFFIX, &cb, &ce);                                  \
+      split_range(g->k, j->ks, slice, KC, &k0, &k1);                                               \
+      if (slice == 0)                                                                              \
+        tile_##SUFFIX(j, rb, re, cb, ce, k0, k1, j->c, g->ldc, (T)g->beta);                        \
+      else                                                                                         \
+        tile_##SUFFIX(j, rb, re, cb, ce, k0, k1, j->partials + (slice - 1) * g->m * g->n, g->n,    \
+                      (T)0);                                                                       \
+    }                                                                                              \
+  }                                                                                                \
+                                                                                                   \
+  /* Rows [begin, end) of C += the partials, in slice order. */                                    \
+  static void add_partials_##SUFFIX(void *ctx, size_t begin, size_t end) {                         \
+    const job_##SUFFIX *j = ctx;                                                                   \
+    const size_t m = j->g->m, n = j->g->n;                                                         \
+    for (size_t i = begin; i < end; i++) {                                                         \
+      T *row = j->c + i * j->g->ldc;                                                               \
+      for (size_t s = 0; s + 1 < j->ks; s++) {                                                     \
+        const T *part = j->partials + s * m * n + i * n;                                           \
+        for (size_t x = 0; x < n; x++) row[x] += part[x];                                          \
+      }                                                                                            \
     }                                                                                              \
   }                                                                                                \
                                                                                                    \
@@ -280,11 +324,19 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
                         (T *)(void *)gpuk__cpu_ptr(g->c) + g->c_offset,                            \
                         1,                                                                         \
                         1,                                                                         \
+                        1,                                                                         \
+                        NULL,                                                                      \
                         fast ? micro_fast_##SUFFIX : micro_generic_##SUFFIX,                       \
                         fast ? strided_micro_fast_##SUFFIX : strided_micro_generic_##SUFFIX,       \
                         0};                                                                        \
     thread_grid(g->m, g->n, &job.tr, &job.tc);                                                     \
-    gpuk__cpu_parallel_for(job.tr * job.tc, 1, tiles_##SUFFIX, &job);                              \
+    job.ks = k_slices(g->m, g->n, g->k, job.tr * job.tc, sizeof(T));                               \
+    if (job.ks > 1) job.partials = malloc((job.ks - 1) * g->m * g->n * sizeof(T));                 \
+    if (!job.partials) job.ks = 1;                                                                 \
+    gpuk__cpu_parallel_for(job.ks * job.tr * job.tc, 1, tiles_##SUFFIX, &job);                     \
+    if (job.ks > 1 && !atomic_load(&job.out_of_memory))                                            \
+      gpuk__cpu_parallel_for(g->m, ADD_ROW_GRAIN, add_partials_##SUFFIX, &job);                    \
+    free(job.partials);                                                                            \
     if (atomic_load(&job.out_of_memory))                                                           \
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate packing buffers");   \
     return GPUK_SUCCESS;                                                                           \
