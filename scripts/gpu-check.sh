@@ -95,6 +95,10 @@ log "matmul"
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 GPUK_CPU_ISA=avx2 "$build/bench/gpuk-bench" matmul --sizes 1024,2048 --device cpu --repeat 10 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+# Long-k Gram matrices (X^T X of few columns), where the CPU GEMM splits k
+# over the threads the tiles leave idle (up to 16 slices on the host).
+"$build/bench/gpuk-bench" matmul --shape 64x64x262144,16x16x1048576 --trans tn --device cpu \
+  --repeat 10 >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 "$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 20 \
   --block cuda:128x256x8/16x16,cuda-async:128x256x8/16x16,cuda:256x128x8/16x16,cuda-async:256x128x8/16x16,cuda:128x128x16/8x16,cuda:128x128x16/16x16,cuda-async:128x128x8/16x16,cuda:64x256x16/8x32,64x64x8/16x16 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
