@@ -80,7 +80,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
  * dimension when read in place). "x - 0" broadcasts x exactly, so no
  * addition is emitted (x + 0 would be). */
 #define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_, A_AT, SCALE)         \
-  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                       \
+  enum { LANES = (int)(sizeof(V) / sizeof(T)), MR = MR_ };             \
   V acc[MR_][2];                                                       \
   memset(acc, 0, sizeof acc);                                          \
   for (size_t p = 0; p < kc; p++) {                                    \
@@ -137,12 +137,10 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
                                                                                                    \
   static void micro_generic_##SUFFIX(size_t kc, const T *a, const T *b, size_t ldb, T *c,          \
                                      size_t ldc, size_t h, size_t w) {                             \
-    enum { MR = ROWS };                                                                            \
     MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS, PACKED_A_AT, UNSCALED)                            \
   }                                                                                                \
   TARGET static void micro_fast_##SUFFIX(size_t kc, const T *a, const T *b, size_t ldb, T *c,      \
                                          size_t ldc, size_t h, size_t w) {                         \
-    enum { MR = ROWS };                                                                            \
     MICRO_KERNEL_BODY(T, V, V##_unaligned, ROWS, PACKED_A_AT, UNSCALED)                            \
   }                                                                                                \
   static void strided_micro_generic_##SUFFIX(size_t kc, const T *a, size_t a_step, size_t a_row,   \
@@ -240,12 +238,6 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
         for (size_t x = 0; x < n; x++) row[x] *= beta;                                             \
     }                                                                                              \
     if (k0 == k1 || n == 0 || begin == end) return;                                                \
-    const size_t nc_max = NC < n ? NC : n;                                                         \
-    const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                  \
-    const size_t a_bytes = (size_t)MC * KC * sizeof(T); /* a multiple of 64 */                     \
-    T *ap = gpuk__cpu_scratch_get(a_bytes + nc_pad * KC * sizeof(T));                              \
-    T *bp = ap ? ap + a_bytes / sizeof(T) : NULL;                                                  \
-    if (!ap) atomic_store(&j->out_of_memory, 1);                                                   \
     /* With few rows each sliver of packed B would serve few micro-kernel calls,                   \
      * so B, unless transposed, is then read in place (all but a last sliver                       \
      * narrower than NR, which is packed). */                                                      \
@@ -254,6 +246,14 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
      * so A is read in place (the strided micro-kernel applies alpha). */                          \
     const int in_place_a = n <= IN_PLACE_A_COLS;                                                   \
     const size_t a_step = g->trans_a ? g->lda : 1, a_row = g->trans_a ? 1 : g->lda;                \
+    /* One scratch block: packed A (MC x KC, a multiple of 64 bytes; none when                     \
+     * read in place), then packed B. */                                                           \
+    const size_t nc_max = NC < n ? NC : n;                                                         \
+    const size_t nc_pad = (nc_max + NR_##SUFFIX - 1) / NR_##SUFFIX * NR_##SUFFIX;                  \
+    const size_t a_bytes = in_place_a ? 0 : (size_t)MC * KC * sizeof(T);                           \
+    T *ap = gpuk__cpu_scratch_get(a_bytes + nc_pad * KC * sizeof(T));                              \
+    T *bp = ap ? ap + a_bytes / sizeof(T) : NULL;                                                  \
+    if (!ap) atomic_store(&j->out_of_memory, 1);                                                   \
     for (size_t j0 = cb; ap && j0 < ce; j0 += NC) {                                                \
       const size_t nc = j0 + NC < ce ? NC : ce - j0;                                               \
       for (size_t p0 = k0; p0 < k1; p0 += KC) {                                                    \

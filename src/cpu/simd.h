@@ -8,6 +8,15 @@
 #ifndef GPUK_CPU_SIMD_H
 #define GPUK_CPU_SIMD_H
 
+/* 1 on x86 (32 or 64-bit), where the AVX2 / AVX-512 clones and intrinsics
+ * exist; the one place that asks. */
+#if defined(__x86_64__) || defined(__i386__)
+#define GPUK_CPU_X86 1
+#include <immintrin.h>
+#else
+#define GPUK_CPU_X86 0
+#endif
+
 typedef float v4f __attribute__((vector_size(16)));
 typedef double v2d __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));
@@ -31,7 +40,7 @@ typedef enum gpuk__cpu_isa_kind {
 /* No caches of their own: __builtin_cpu_supports reads flags set once by
  * libgcc's constructor, and a lazily filled static was a data race. */
 static inline int gpuk__cpu_have_avx2_fma(void) {
-#if defined(__x86_64__) || defined(__i386__)
+#if GPUK_CPU_X86
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
   return 0;
@@ -39,7 +48,7 @@ static inline int gpuk__cpu_have_avx2_fma(void) {
 }
 
 static inline int gpuk__cpu_have_avx512f(void) {
-#if defined(__x86_64__) || defined(__i386__)
+#if GPUK_CPU_X86
   return __builtin_cpu_supports("avx512f") && gpuk__cpu_have_avx2_fma();
 #else
   return 0;
@@ -57,7 +66,7 @@ static inline int gpuk__cpu_runs(gpuk__cpu_isa_kind isa) {
  * machine has. */
 gpuk__cpu_isa_kind gpuk__cpu_isa(void);
 
-#if defined(__x86_64__) || defined(__i386__)
+#if GPUK_CPU_X86
 #define GPUK_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define GPUK_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #else

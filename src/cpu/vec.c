@@ -1,10 +1,6 @@
 /* BabelStream's vector operations on the CPU: plain loops the compiler
  * vectorises (with streaming stores once the data outgrow the last-level
  * cache), split across cores; copy is the buffer copy (gpuk__cpu_copy). */
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
-
 #include "cpu.h"
 #include "simd.h"
 #include "streaming.h"
@@ -120,7 +116,7 @@ typedef struct dot_job {
   return sum;
 
 static double dot_generic(const float *x, const float *y, size_t b, size_t e) { DOT_BODY }
-#if defined(__x86_64__) || defined(__i386__)
+#if GPUK_CPU_X86
 /* The same sums with AVX2 intrinsics: GCC lowers DOT_BODY's float-to-double
  * conversions to two 128-bit halves each and keeps the multiply and the add
  * apart; this form (one vcvtps2pd per 4 floats, then FMA) read 10-25% faster
