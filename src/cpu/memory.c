@@ -3,6 +3,7 @@
  * last-level cache with streaming stores. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../core/error.h"
 #include "cpu.h"
@@ -11,12 +12,31 @@
 /* Below this, one thread copies faster than starting more. */
 #define PARALLEL_COPY_BYTES ((size_t)4 << 20)
 
+/* Buffers of at least HUGE_PAGE_MIN_BYTES are 2 MiB-aligned and advised to
+ * use transparent huge pages (where the kernel gives them only when asked,
+ * like Debian's default `madvise`): with 4 KiB pages every 4 KiB of a
+ * streamed vector is a TLB miss, and the 2-core EPYC VM read and copied
+ * 5-20% slower. GPUK_CPU_HUGE_PAGES=0 turns the advice off. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_PAGE_MIN_BYTES ((size_t)8 << 20)
+
+static int huge_pages_wanted(size_t size) {
+  if (size < HUGE_PAGE_MIN_BYTES) return 0;
+  const char *env = getenv("GPUK_CPU_HUGE_PAGES"); /* "0" turns the advice off */
+  return !(env && strcmp(env, "0") == 0);
+}
+
 static gpuk_status buffer_create(gpuk_buffer *b) {
-  size_t rounded = (b->size + 63) & ~(size_t)63;
-  void *p = rounded >= b->size ? aligned_alloc(64, rounded) : NULL;
+  const int huge = huge_pages_wanted(b->size);
+  const size_t align = huge ? HUGE_PAGE : 64;
+  size_t rounded = (b->size + align - 1) & ~(align - 1);
+  void *p = rounded >= b->size ? aligned_alloc(align, rounded) : NULL;
   if (!p)
     return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate %zu bytes on the CPU device",
                            b->size);
+#ifdef MADV_HUGEPAGE
+  if (huge) (void)madvise(p, rounded, MADV_HUGEPAGE); /* advice: without it, small pages */
+#endif
   b->impl = p;
   return GPUK_SUCCESS;
 }
