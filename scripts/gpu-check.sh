@@ -61,6 +61,13 @@ log "benchmarks"
 "$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 > "$out/bench.txt" 2>&1
 bench_rc=$?
 "$build/bench/gpuk-bench" all --device all --n 134217728 --repeat 20 --csv > "$out/bench.csv" 2>/dev/null
+# The host's CPU backend without the huge-page advice, to compare with its rows
+# above (it helped the 2-core EPYC VM, whose kernel gives huge pages only when asked).
+echo "GPUK_CPU_HUGE_PAGES=0 (the CPU backend on small pages):" >> "$out/bench.txt"
+GPUK_CPU_HUGE_PAGES=0 "$build/bench/gpuk-bench" all --device cpu --n 134217728 --repeat 20 \
+  >> "$out/bench.txt" 2>&1 || bench_rc=$?
+echo "transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>&1)" \
+  >> "$out/bench.txt"
 cat "$out/bench.txt"
 fi
 if want matmul; then
