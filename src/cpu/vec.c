@@ -101,23 +101,23 @@ typedef struct dot_job {
   double partial[256];
 } dot_job;
 
-#define DOT_BODY                                                                     \
-  v4d acc[4] = {{0}};                                                                \
-  size_t i = b;                                                                      \
-  for (; i + 16 <= e; i += 16)                                                       \
-    for (int q = 0; q < 4; q++) {                                                    \
-      const v4f xs = *(const v4f_unaligned *)(x + i + 4 * q);                        \
-      const v4f ys = *(const v4f_unaligned *)(y + i + 4 * q);                        \
-      acc[q] += __builtin_convertvector(xs, v4d) * __builtin_convertvector(ys, v4d); \
-    }                                                                                \
-  const v4d all = (acc[0] + acc[1]) + (acc[2] + acc[3]);                             \
-  double sum = (all[0] + all[1]) + (all[2] + all[3]);                                \
-  for (; i < e; i++) sum += (double)x[i] * y[i];                                     \
+static double dot_generic(const float *x, const float *y, size_t b, size_t e) {
+  v4d acc[4] = {{0}};
+  size_t i = b;
+  for (; i + 16 <= e; i += 16)
+    for (int q = 0; q < 4; q++) {
+      const v4f xs = *(const v4f_unaligned *)(x + i + 4 * q);
+      const v4f ys = *(const v4f_unaligned *)(y + i + 4 * q);
+      acc[q] += __builtin_convertvector(xs, v4d) * __builtin_convertvector(ys, v4d);
+    }
+  const v4d all = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  double sum = (all[0] + all[1]) + (all[2] + all[3]);
+  for (; i < e; i++) sum += (double)x[i] * y[i];
   return sum;
+}
 
-static double dot_generic(const float *x, const float *y, size_t b, size_t e) { DOT_BODY }
 #if GPUK_CPU_X86
-/* The same sums with AVX2 intrinsics: GCC lowers DOT_BODY's float-to-double
+/* The same sums with AVX2 intrinsics: GCC lowers dot_generic's float-to-double
  * conversions to two 128-bit halves each and keeps the multiply and the add
  * apart; this form (one vcvtps2pd per 4 floats, then FMA) read 10-25% faster
  * on one core of the 2-core EPYC VM, and `gpuk-bench reduce --device cpu`'s
@@ -138,7 +138,7 @@ GPUK_TARGET_AVX2 static double dot_avx2(const float *x, const float *y, size_t b
   return sum;
 }
 #else
-static double dot_avx2(const float *x, const float *y, size_t b, size_t e) { DOT_BODY }
+#define dot_avx2 dot_generic /* never chosen: no AVX2 off x86 */
 #endif
 
 static void dot_range(void *ctx, size_t b, size_t e) {
