@@ -145,4 +145,99 @@ TEST_P(Elementwise, SameKernelTwiceAndSeveralAlive) {
 
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Elementwise);
 
+// Outputs an operation only writes: on the CPU backend, once the data
+// outgrow the last-level cache, computed 64 elements at a time into a buffer
+// and stored around the caches (GPUK_CPU_STREAMING_BYTES=1 makes every size
+// do so; 3 threads start chunks at unaligned elements). Two outputs of
+// different widths, sub-ranges starting at odd elements, poison outside.
+class StreamedOutputs : public DeviceTest {
+ protected:
+  void SetUp() override {
+    DeviceTest::SetUp();
+    streaming_.Set("1");
+    threads_.Set("3");
+  }
+  ScopedEnv streaming_{"GPUK_CPU_STREAMING_BYTES"}, threads_{"GPUK_CPU_THREADS"};
+};
+
+TEST_P(StreamedOutputs, WriteOnlyOutputsAtEveryAlignment) {
+  gpuk_elementwise *k = CreateElementwise("float *y, const float *x, long *w, float a",
+                                          "y[i] = a * x[i] + 1.0f; w[i] = (long)i * 3 - 7", "outs");
+  ASSERT_NE(k, nullptr);
+  const size_t ranges[][2] = {{0, 1},   {0, 15},   {0, 16},  {0, 17},    {0, 63},
+                              {0, 64},  {0, 65},   {1, 129}, {3, 4099},  {5, 1000003},
+                              {0, 1000003}};
+  for (const auto &r : ranges) {
+    const size_t start = r[0], stop = r[1], n = stop + 3;
+    std::vector<float> x = RandomFloats(n);
+    DeviceArray<float> dx(device_, x), dy(device_, std::vector<float>(n, kPoison));
+    DeviceArray<int64_t> dw(device_, std::vector<int64_t>(n, -1));
+    const float a = 0.75f;
+    gpuk_arg args[] = {dy.arg(), dx.arg(), dw.arg(), gpuk_arg_f32(a)};
+    GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, start, stop, 4, args));
+    std::vector<float> y = dy.Read();
+    std::vector<int64_t> w = dw.Read();
+    for (size_t i = 0; i < n; i++) {
+      const bool in = i >= start && i < stop;
+      const double want = double(a) * x[i] + 1.0;
+      ASSERT_EQ(in ? std::fabs(y[i] - want) <= 1e-6 * (std::fabs(want) + 1) : y[i] == kPoison,
+                true)
+          << "y[" << i << "] = " << y[i] << ", range " << start << ".." << stop;
+      ASSERT_EQ(w[i], in ? int64_t(i) * 3 - 7 : -1) << i << ", range " << start << ".." << stop;
+    }
+  }
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+// Operations whose writes the scan for write-only outputs must not take as
+// such: an output written only for some elements keeps the rest (a buffered
+// block would store what was never computed).
+TEST_P(StreamedOutputs, PartialWritesKeepTheRest) {
+  const struct {
+    const char *operation, *preamble;
+  } cases[] = {
+      {"if (x[i] > 0.0f) y[i] = x[i]", nullptr},
+      {"if (x[i] <= 0.0f) continue; y[i] = x[i]", nullptr},
+      {"SKIP_NOT_POSITIVE; y[i] = x[i]", "#define SKIP_NOT_POSITIVE if (x[i] <= 0.0f) continue"},
+      {"z[i] = 1.0f; if (x[i] > 0.0f) y[i] = x[i] /* ; y[i] = x[i] */", nullptr},
+      {"x[i] > 0.0f ? (y[i] = x[i]) : 0.0f; z[i] = 1.0f", nullptr},
+  };
+  const size_t n = 1000003;
+  std::vector<float> x = RandomFloats(n);
+  for (const auto &c : cases) {
+    gpuk_elementwise *k = CreateElementwise("float *y, const float *x, float *z", c.operation,
+                                            "partial", c.preamble);
+    ASSERT_NE(k, nullptr) << c.operation;
+    DeviceArray<float> dx(device_, x), dy(device_, std::vector<float>(n, kPoison)),
+        dz(device_, std::vector<float>(n, kPoison));
+    gpuk_arg args[] = {dy.arg(), dx.arg(), dz.arg()};
+    GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, 0, n, 3, args));
+    std::vector<float> y = dy.Read();
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += y[i] != (x[i] > 0.0f ? x[i] : kPoison);
+    EXPECT_EQ(bad, 0u) << c.operation;
+    GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+  }
+}
+
+// A write-only output passed again as an input: the input reads what the
+// operation wrote before it, element by element, as without buffering.
+TEST_P(StreamedOutputs, OutputAlsoPassedAsInput) {
+  gpuk_elementwise *k = CreateElementwise("float *y, const float *x, float *z",
+                                          "y[i] = 2.0f; z[i] = x[i] + 1.0f", "twice_passed");
+  ASSERT_NE(k, nullptr);
+  const size_t n = 1000003;
+  DeviceArray<float> dy(device_, RandomFloats(n)), dz(device_, std::vector<float>(n, kPoison));
+  gpuk_arg args[] = {dy.arg(), dy.arg(), dz.arg()};
+  GPUK_ASSERT_OK(gpuk_elementwise_run(nullptr, k, 0, n, 3, args));
+  std::vector<float> z = dz.Read();
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) bad += z[i] != 3.0f;
+  EXPECT_EQ(bad, 0u);
+  GPUK_EXPECT_OK(gpuk_elementwise_destroy(k));
+}
+
+GPUK_INSTANTIATE_ON_ALL_DEVICES(StreamedOutputs);
+
+
 }  // namespace

@@ -157,7 +157,7 @@ typedef struct gpuk_backend_ops {
   /* Run a host entry point over [start, stop) across the device's threads,
    * args matching the expression's signature (checked). host_reduce combines
    * the threads' results with combine and writes one result_size value. */
-  gpuk_status (*host_elementwise)(gpuk_stream *stream, gpuk__host_elementwise_fn fn,
+  gpuk_status (*host_elementwise)(gpuk_stream *stream, const gpuk__host_elementwise *kernel,
                                   size_t nargs, const gpuk_arg *args, uint64_t start,
                                   uint64_t stop);
   gpuk_status (*host_reduce)(gpuk_stream *stream, gpuk__host_reduce_fn fn,

@@ -11,8 +11,9 @@ struct gpuk_elementwise {
   gpuk__object obj;
   gpuk__expr_signature sig;
   char name[GPUK__EXPR_MAX_NAME];
-  gpuk_kernel *kernel;                /* GPU backends; owned by the device's store */
-  gpuk__host_elementwise_fn host_fn; /* CPU backend; in the device's host module */
+  gpuk_kernel *kernel;          /* GPU backends; owned by the device's store */
+  gpuk__host_elementwise host; /* CPU backend; in the device's host module */
+  unsigned char write_only[GPUK__EXPR_MAX_PARAMS]; /* outputs N_stream buffers */
 };
 
 static const char what[] = "element-wise kernel";
@@ -54,19 +55,37 @@ gpuk_status gpuk_elementwise_create(gpuk_device *device, const char *arguments,
   k->sig = sig;
   snprintf(k->name, sizeof k->name, "%s", name);
   gpuk__expr_spec spec = {&k->sig, name, preamble, operation, GPUK_FLOAT32, NULL, NULL, NULL};
-  char entry[GPUK__EXPR_SYMBOL_SIZE];
+  char entry[GPUK__EXPR_SYMBOL_SIZE], stream_entry[GPUK__EXPR_SYMBOL_SIZE];
   gpuk__expr_symbol(name, "", entry);
-  const char *entries[1] = {entry};
-  void *symbol = NULL;
-  st = gpuk__expr_build(device, &spec, what, "", 1, entries, &k->kernel, entries, &symbol);
+  gpuk__expr_symbol(name, "_stream", stream_entry);
+  const char *entries[1] = {entry}, *host_entries[2] = {entry, stream_entry};
+  void *symbols[2] = {NULL, NULL};
+  const size_t count = gpuk__expr_on_host(device) ? 2 : 1; /* host C also has N_stream */
+  st = gpuk__expr_build(device, &spec, what, "", count, entries, &k->kernel, host_entries, symbols);
   if (st) {
     free(k); /* no device reference taken yet */
     return st;
   }
-  k->host_fn = (gpuk__host_elementwise_fn)symbol;
+  k->host.plain = (gpuk__host_elementwise_fn)symbols[0];
+  k->host.stream = (gpuk__host_elementwise_fn)symbols[1];
+  for (size_t p = 0; p < sig.count; p++)
+    if (sig.params[p].pointer) k->host.bytes_per_element += gpuk_dtype_size(sig.params[p].type);
+  gpuk__expr_write_only_outputs(&spec, k->write_only);
   gpuk__device_retain(device);
   *kernel = k;
   return GPUK_SUCCESS;
+}
+
+/* 1 when a buffer the kernel only writes is also passed as another argument
+ * (args checked against the signature): N_stream's buffered elements would
+ * land after the other argument's reads. */
+static int shares_a_write_only_buffer(const gpuk_elementwise *kernel, const gpuk_arg *args) {
+  for (size_t p = 0; p < kernel->sig.count; p++)
+    for (size_t q = 0; kernel->write_only[p] && q < kernel->sig.count; q++)
+      if (q != p && kernel->sig.params[q].pointer &&
+          args[q].value.buffer == args[p].value.buffer)
+        return 1;
+  return 0;
 }
 
 gpuk_status gpuk_elementwise_run(gpuk_stream *stream, gpuk_elementwise *kernel, size_t start,
@@ -83,9 +102,11 @@ gpuk_status gpuk_elementwise_run(gpuk_stream *stream, gpuk_elementwise *kernel, 
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "start %zu is after stop %zu", start, stop);
   st = gpuk__expr_check_args(&kernel->sig, kernel->name, d, stop, nargs, args);
   if (st || start == stop) return st;
-  if (kernel->host_fn)
-    return gpuk__finish(s, blocking,
-                        d->ops->host_elementwise(s, kernel->host_fn, nargs, args, start, stop));
+  if (kernel->host.plain) {
+    gpuk__host_elementwise host = kernel->host;
+    if (shares_a_write_only_buffer(kernel, args)) host.stream = NULL;
+    return gpuk__finish(s, blocking, d->ops->host_elementwise(s, &host, nargs, args, start, stop));
+  }
   gpuk_arg all[GPUK__EXPR_MAX_PARAMS + 2];
   memcpy(all, args, nargs * sizeof *args);
   all[nargs] = gpuk_arg_u64(start);

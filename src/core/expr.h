@@ -73,12 +73,28 @@ void gpuk__expr_symbol(const char *name, const char *suffix, char *out);
  * - OpenCL C reduction: N_stage1(args..., ulong gpuk_start, ulong gpuk_stop,
  *   __global out *gpuk_partials) and N_stage2(__global const out *gpuk_partials,
  *   ulong gpuk_count, __global out *gpuk_result, ulong gpuk_index)
- * - host C: the gpuk__host_* functions below, named N, N_reduce, N_combine. */
+ * - host C: the gpuk__host_* functions below, named N and N_stream (element-wise;
+ *   N_stream writes the write-only outputs around the caches where the host
+ *   compiler has SSE2, else it is N), N_reduce and N_combine (reductions). */
 char *gpuk__expr_generate(const gpuk__expr_spec *spec, gpuk__expr_target target);
+
+/* Sets write_only[p] (one per parameter) for the buffers that the
+ * element-wise spec only assigns at element i, in every run of the operation,
+ * and never reads or passes on (expr_outputs.c); returns how many. 0 for
+ * reductions, and wherever the operation's text is beyond the scan. */
+size_t gpuk__expr_write_only_outputs(const gpuk__expr_spec *spec, unsigned char *write_only);
 
 /* Host entry points. args[p] points at parameter p's value: the element data
  * for a buffer, the scalar itself otherwise. */
 typedef void (*gpuk__host_elementwise_fn)(void *const *args, uint64_t start, uint64_t stop);
+/* An element-wise kernel on the CPU backend: the entry points N and N_stream,
+ * and the bytes of buffer data one element reads or writes. stream is NULL
+ * for a run where a write-only output shares its buffer with another
+ * argument (its elements would land after the other's reads). */
+typedef struct gpuk__host_elementwise {
+  gpuk__host_elementwise_fn plain, stream;
+  size_t bytes_per_element;
+} gpuk__host_elementwise;
 /* Writes reduce over [start, stop) (neutral when empty) to *result. */
 typedef void (*gpuk__host_reduce_fn)(void *const *args, uint64_t start, uint64_t stop,
                                      void *result);

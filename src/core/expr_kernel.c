@@ -34,7 +34,7 @@ gpuk_status gpuk__expr_build(gpuk_device *device, const gpuk__expr_spec *spec, c
       !device->entry.info.supports_double)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED, "%s '%s' uses double; %s has no double support",
                            what, spec->name, device->entry.info.name);
-  const int host = !device->ops->kernel_launch;
+  const int host = gpuk__expr_on_host(device);
   char *source = gpuk__expr_generate(spec, host ? GPUK__TARGET_HOST_C : GPUK__TARGET_OPENCL_C);
   if (!source) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot generate %s", what);
   gpuk_status st = GPUK_SUCCESS;

@@ -11,6 +11,12 @@
 gpuk_status gpuk__expr_prepare(gpuk_device *device, const char *arguments, const char *name,
                                const char *what, gpuk__expr_signature *sig);
 
+/* 1 when device runs expression kernels as host C (the CPU backend), 0 when
+ * as OpenCL C kernels. */
+static inline int gpuk__expr_on_host(const gpuk_device *device) {
+  return !device->ops->kernel_launch;
+}
+
 /* Generates the OpenCL C source of spec into *source (malloc'd). */
 gpuk_status gpuk__expr_source(const gpuk__expr_spec *spec, const char *what, char **source);
 

@@ -4,6 +4,7 @@
 
 #include "../core/expr.h"
 #include "cpu.h"
+#include "streaming.h"
 
 /* Below this many elements one thread is faster than starting more. */
 #define GRAIN ((size_t)1 << 15)
@@ -27,12 +28,17 @@ static void elementwise_range(void *ctx, size_t begin, size_t end) {
   j->fn(j->args, j->start + begin, j->start + end);
 }
 
-static gpuk_status host_elementwise(gpuk_stream *s, gpuk__host_elementwise_fn fn, size_t nargs,
-                                    const gpuk_arg *args, uint64_t start, uint64_t stop) {
+/* Stores around the caches (kernel->stream) once the range's data outgrow the
+ * last-level cache, as the built-in ops do. */
+static gpuk_status host_elementwise(gpuk_stream *s, const gpuk__host_elementwise *kernel,
+                                    size_t nargs, const gpuk_arg *args, uint64_t start,
+                                    uint64_t stop) {
   (void)s;
   void *ptrs[GPUK__EXPR_MAX_PARAMS + 1];
   marshal(nargs, args, ptrs);
-  elementwise_job j = {fn, ptrs, start};
+  const size_t bytes = (size_t)(stop - start) * kernel->bytes_per_element;
+  const int stream = kernel->stream && gpuk__cpu_use_streaming(bytes);
+  elementwise_job j = {stream ? kernel->stream : kernel->plain, ptrs, start};
   gpuk__cpu_parallel_for((size_t)(stop - start), GRAIN, elementwise_range, &j);
   return GPUK_SUCCESS;
 }
