@@ -420,7 +420,12 @@ GPUK_API size_t gpuk_dtype_size(gpuk_dtype dtype);
  *   ...), plus mad, min and max.
  * name: a C identifier. preamble: helper functions and defines, or NULL.
  * A syntax error returns GPUK_ERROR_BUILD with the compiler's log
- * (gpuk_last_build_log()). The kernel belongs to device. */
+ * (gpuk_last_build_log()). The kernel belongs to device.
+ * On the CPU backend a buffer that the operation only assigns at element i,
+ * in a statement of its own ("a[i] = b[i] + s * c[i]"), never reading it, is
+ * written around the caches once a run's data outgrow the last-level cache
+ * (about 1.4x faster for a triad); outputs written under a condition, or read
+ * back, are stored as usual. */
 typedef struct gpuk_elementwise gpuk_elementwise;
 GPUK_API gpuk_status gpuk_elementwise_create(gpuk_device *device, const char *arguments,
                                              const char *operation, const char *name,
