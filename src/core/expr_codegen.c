@@ -308,17 +308,25 @@ static void host_reduction(text *t, const gpuk__expr_spec *s, const char *map) {
  * triad in this form moved 29 GB/s against 21 with plain stores, as fast as
  * streaming straight from registers. */
 #define STREAM_BLOCK 64
+static void stream_entry_is_plain(text *t, const char *symbol) {
+  add(t,
+      "void %s_stream(void *const *gpuk_args, uint64_t gpuk_start, uint64_t gpuk_stop) {\n"
+      "  %s(gpuk_args, gpuk_start, gpuk_stop);\n"
+      "}\n",
+      symbol, symbol);
+}
+
 static void host_streaming_elementwise(text *t, const gpuk__expr_spec *s, const char *symbol) {
   unsigned char out[GPUK__EXPR_MAX_PARAMS];
-  const size_t outputs = gpuk__expr_write_only_outputs(s, out);
   const gpuk__expr_signature *sig = s->sig;
-  if (outputs) add(t, "#if defined(__SSE2__)\n");
-  add(t, "void %s_stream(void *const *gpuk_args, uint64_t gpuk_start, uint64_t gpuk_stop) {\n",
-      symbol);
-  if (!outputs) {
-    add(t, "  %s(gpuk_args, gpuk_start, gpuk_stop);\n}\n", symbol);
+  if (!gpuk__expr_write_only_outputs(s, out)) {
+    stream_entry_is_plain(t, symbol);
     return;
   }
+  add(t,
+      "#if defined(__SSE2__)\n"
+      "void %s_stream(void *const *gpuk_args, uint64_t gpuk_start, uint64_t gpuk_stop) {\n",
+      symbol);
   host_params(t, sig);
   add(t,
       "  enum { gpuk_block = %d };\n"
@@ -349,12 +357,10 @@ static void host_streaming_elementwise(text *t, const gpuk__expr_spec *s, const 
       "  for (ulong i = gpuk_i0; i < gpuk_stop; i++) {\n%s;\n  }\n"
       "  _mm_sfence();\n"
       "}\n"
-      "#else\n"
-      "void %s_stream(void *const *gpuk_args, uint64_t gpuk_start, uint64_t gpuk_stop) {\n"
-      "  %s(gpuk_args, gpuk_start, gpuk_stop);\n"
-      "}\n"
-      "#endif\n",
-      s->operation, symbol, symbol);
+      "#else\n",
+      s->operation);
+  stream_entry_is_plain(t, symbol);
+  add(t, "#endif\n");
 }
 
 char *gpuk__expr_generate(const gpuk__expr_spec *s, gpuk__expr_target target) {
