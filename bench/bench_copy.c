@@ -1,5 +1,6 @@
 /* gpuk-bench copy: host-to-device and device-to-host (pageable and pinned) and
- * device-to-device bandwidth, each transfer checked byte for byte. */
+ * device-to-device bandwidth, and a fill of a buffer with a float, each
+ * checked byte for byte. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,15 @@ typedef struct copy_ctx {
   gpuk_buffer *a, *b;
   void *host;
   size_t bytes;
-  int kind; /* 0 h2d, 1 d2h, 2 d2d */
+  int kind; /* 0 h2d, 1 d2h, 2 d2d, 3 fill b with `value` */
+  float value;
 } copy_ctx;
 
 static gpuk_status do_copy(gpuk_stream *s, void *p) {
   copy_ctx *c = p;
   if (c->kind == 0) return gpuk_buffer_write(s, c->a, 0, c->bytes, c->host);
   if (c->kind == 1) return gpuk_buffer_read(s, c->a, 0, c->bytes, c->host);
+  if (c->kind == 3) return gpuk_buffer_fill(s, c->b, 0, c->bytes, &c->value, sizeof c->value);
   return gpuk_buffer_copy(s, c->a, 0, c->b, 0, c->bytes);
 }
 
@@ -47,17 +50,20 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
     int kind;
     int pinned;
   } cases[] = {{"copy-h2d", 0, 0}, {"copy-h2d-pin", 0, 1}, {"copy-d2h", 1, 0},
-               {"copy-d2h-pin", 1, 1}, {"copy-d2d", 2, 0}};
+               {"copy-d2h-pin", 1, 1}, {"copy-d2d", 2, 0}, {"fill", 3, 0}};
+  const float value = 2.5f;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     unsigned char *host = cases[i].pinned ? pinned : pageable;
-    copy_ctx ctx = {a, b, host, bytes, cases[i].kind};
+    copy_ctx ctx = {a, b, host, bytes, cases[i].kind, value};
+    if (cases[i].kind == 3)
+      for (size_t k = 0; k < bytes; k += sizeof value) memcpy(expect + k, &value, sizeof value);
     /* Source data random; destination poisoned before the timed runs. */
     memcpy(host, expect, bytes);
     if (cases[i].kind != 0) BENCH_CHECK(gpuk_buffer_write(NULL, a, 0, bytes, expect));
     unsigned char poison = 0xa5;
     if (cases[i].kind == 0) BENCH_CHECK(gpuk_buffer_fill(NULL, a, 0, bytes, &poison, 1));
     if (cases[i].kind == 1) memset(host, poison, bytes);
-    if (cases[i].kind == 2) BENCH_CHECK(gpuk_buffer_fill(NULL, b, 0, bytes, &poison, 1));
+    if (cases[i].kind >= 2) BENCH_CHECK(gpuk_buffer_fill(NULL, b, 0, bytes, &poison, 1));
     bench_row r = bench_row_new(cases[i].name, sel, info.name, o->n);
     int rc = bench_time(dev, s, o, do_copy, &ctx, &r.t);
     if (rc) return rc;
@@ -65,10 +71,11 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
     memset(readback, 0, bytes);
     if (cases[i].kind == 0) BENCH_CHECK(gpuk_buffer_read(NULL, a, 0, bytes, readback));
     if (cases[i].kind == 1) memcpy(readback, host, bytes);
-    if (cases[i].kind == 2) BENCH_CHECK(gpuk_buffer_read(NULL, b, 0, bytes, readback));
+    if (cases[i].kind >= 2) BENCH_CHECK(gpuk_buffer_read(NULL, b, 0, bytes, readback));
     r.verified = memcmp(readback, expect, bytes) == 0;
     r.max_error = r.verified ? 0 : 1;
-    /* D2D reads and writes every byte: count both, as BabelStream does. */
+    /* D2D reads and writes every byte: count both, as BabelStream does (a
+     * fill only writes). */
     double moved = (double)bytes * (cases[i].kind == 2 ? 2.0 : 1.0);
     r.gbps = moved / (r.t.median_ms * 1e6);
     if (cases[i].kind == 2) r.pct_of_copy = 100.0;

@@ -139,4 +139,34 @@ TEST_P(Buffers, CpuStreamingCopiesAtOddOffsets) {
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }
 
+// Fills of several MiB with every pattern size, starting at offsets that are
+// not 16-byte aligned where the pattern allows it. On the CPU backend they
+// use streaming stores (GPUK_CPU_STREAMING_BYTES=1) from 3 threads, which
+// split the range at bytes inside a pattern.
+TEST_P(Buffers, LargeFillsAtEveryPatternSize) {
+  ScopedEnv streaming("GPUK_CPU_STREAMING_BYTES"), threads("GPUK_CPU_THREADS");
+  streaming.Set("1");
+  threads.Set("3");
+  const size_t bytes = (9u << 20) + 384;
+  std::mt19937 rng{std::random_device{}()};
+  std::vector<unsigned char> mirror(bytes);
+  for (auto &x : mirror) x = static_cast<unsigned char>(rng());
+  gpuk_buffer *b = MakeBuffer(bytes);
+  GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, b, 0, bytes, mirror.data()));
+  for (size_t ps = 1; ps <= 128; ps *= 2) {
+    std::vector<unsigned char> pattern(ps);
+    for (auto &x : pattern) x = static_cast<unsigned char>(rng());
+    const size_t off = 3 * ps, size = (bytes - off) / ps * ps - ps;
+    GPUK_ASSERT_OK(gpuk_buffer_fill(nullptr, b, off, size, pattern.data(), ps));
+    for (size_t i = 0; i < size; i++) mirror[off + i] = pattern[i % ps];
+    std::vector<unsigned char> all(bytes);
+    GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, b, 0, bytes, all.data()));
+    size_t first_bad = bytes;
+    for (size_t i = 0; i < bytes && first_bad == bytes; i++)
+      if (all[i] != mirror[i]) first_bad = i;
+    ASSERT_EQ(first_bad, bytes) << "pattern size " << ps << ", fill of " << size << " at " << off;
+  }
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+}
+
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Buffers);

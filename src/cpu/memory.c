@@ -85,26 +85,29 @@ static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t sr
 
 typedef struct fill_job {
   unsigned char *dst;
-  const unsigned char *pattern;
-  size_t pattern_size;
+  unsigned char tile[2 * GPUK_CPU_FILL_PERIOD];
+  int streaming;
 } fill_job;
 
 static void fill_range(void *ctx, size_t begin, size_t end) {
   fill_job *j = ctx;
-  for (size_t i = begin; i < end; i++)
-    memcpy(j->dst + i * j->pattern_size, j->pattern, j->pattern_size);
+  gpuk__cpu_fill_periodic(j->dst + begin, j->tile, begin % GPUK_CPU_FILL_PERIOD, end - begin,
+                          j->streaming);
 }
 
+/* The pattern (a power of two of at most GPUK_CPU_FILL_PERIOD bytes, checked)
+ * spread over a tile, then 64 bytes of it per store step, across threads:
+ * a 4-byte pattern over 128 MiB went from 66-75 ms (a memcpy call per
+ * element) to ~6, on the 2-core EPYC. */
 static gpuk_status buffer_fill(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
                                const void *pattern, size_t pattern_size) {
   (void)s;
-  unsigned char *dst = gpuk__cpu_ptr(b) + off;
-  if (pattern_size == 1) {
-    memset(dst, *(const unsigned char *)pattern, size);
-    return GPUK_SUCCESS;
-  }
-  fill_job j = {dst, pattern, pattern_size};
-  gpuk__cpu_parallel_for(size / pattern_size, PARALLEL_COPY_BYTES / pattern_size, fill_range, &j);
+  fill_job j;
+  j.dst = gpuk__cpu_ptr(b) + off;
+  for (size_t k = 0; k < sizeof j.tile; k++)
+    j.tile[k] = ((const unsigned char *)pattern)[k % pattern_size];
+  j.streaming = gpuk__cpu_use_streaming(size);
+  gpuk__cpu_parallel_for(size, PARALLEL_COPY_BYTES, fill_range, &j);
   return GPUK_SUCCESS;
 }
 

@@ -104,3 +104,31 @@ void gpuk__cpu_copy_streaming(void *dst, const void *src, size_t size) {
   memcpy(dst, src, size);
 #endif
 }
+
+void gpuk__cpu_fill_periodic(void *dst, const unsigned char tile[2 * GPUK_CPU_FILL_PERIOD],
+                             size_t phase, size_t size, int streaming) {
+  unsigned char *d = dst;
+  size_t i = 0;
+#if GPUK_CPU_HAVE_STREAMING
+  if (streaming) {
+    for (; i < size && ((uintptr_t)(d + i) & 15); i++)
+      d[i] = tile[(phase + i) % GPUK_CPU_FILL_PERIOD];
+    for (; size - i >= 64; i += 64) { /* a cache line per step, as in the copy */
+      const unsigned char *t = tile + (phase + i) % GPUK_CPU_FILL_PERIOD;
+      _mm_stream_si128((__m128i *)(void *)(d + i),
+                       _mm_loadu_si128((const __m128i *)(const void *)t));
+      _mm_stream_si128((__m128i *)(void *)(d + i + 16),
+                       _mm_loadu_si128((const __m128i *)(const void *)(t + 16)));
+      _mm_stream_si128((__m128i *)(void *)(d + i + 32),
+                       _mm_loadu_si128((const __m128i *)(const void *)(t + 32)));
+      _mm_stream_si128((__m128i *)(void *)(d + i + 48),
+                       _mm_loadu_si128((const __m128i *)(const void *)(t + 48)));
+    }
+  }
+#else
+  (void)streaming;
+#endif
+  for (; size - i >= 64; i += 64) memcpy(d + i, tile + (phase + i) % GPUK_CPU_FILL_PERIOD, 64);
+  for (; i < size; i++) d[i] = tile[(phase + i) % GPUK_CPU_FILL_PERIOD];
+  gpuk__cpu_stream_fence();
+}

@@ -26,6 +26,15 @@ int gpuk__cpu_use_streaming(size_t bytes);
 /* memcpy with streaming stores (plain memcpy without them). */
 void gpuk__cpu_copy_streaming(void *dst, const void *src, size_t size);
 
+/* Fills: a pattern of a power-of-two size up to GPUK_CPU_FILL_PERIOD bytes,
+ * laid out as a tile of twice that period (byte k = pattern[k % size]), so
+ * that the 64 bytes from any phase of it are contiguous. */
+#define GPUK_CPU_FILL_PERIOD 128
+/* Writes size bytes at dst, byte j being tile[(phase + j) % GPUK_CPU_FILL_PERIOD],
+ * with streaming stores when streaming (and the machine has them). */
+void gpuk__cpu_fill_periodic(void *dst, const unsigned char tile[2 * GPUK_CPU_FILL_PERIOD],
+                             size_t phase, size_t size, int streaming);
+
 /* Whether p is where a streaming store of 4 floats may go (16-byte aligned). */
 static inline int gpuk__cpu_stream_aligned(const float *p) { return ((uintptr_t)p & 15) == 0; }
 
