@@ -1,6 +1,6 @@
-/* CPU buffers are aligned host allocations; transfers are memcpy/memset run
- * eagerly, split across cores for large sizes, copies larger than the
- * last-level cache with streaming stores. */
+/* CPU buffers are aligned host allocations; copies and fills run eagerly,
+ * split across cores for large sizes, with streaming stores once they are
+ * larger than the last-level cache. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
