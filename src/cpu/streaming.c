@@ -77,6 +77,21 @@ int gpuk__cpu_use_streaming(size_t bytes) {
   return bytes >= last_level_cache;
 }
 
+#if GPUK_CPU_HAVE_STREAMING
+/* 64 bytes from s to d (16-byte aligned) around the caches: a cache line per
+ * step, 4 loads, then 4 stores. */
+static inline void stream_64(unsigned char *d, const unsigned char *s) {
+  const __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)s);
+  const __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+  const __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+  const __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+  _mm_stream_si128((__m128i *)(void *)d, v0);
+  _mm_stream_si128((__m128i *)(void *)(d + 16), v1);
+  _mm_stream_si128((__m128i *)(void *)(d + 32), v2);
+  _mm_stream_si128((__m128i *)(void *)(d + 48), v3);
+}
+#endif
+
 void gpuk__cpu_copy_streaming(void *dst, const void *src, size_t size) {
 #if GPUK_CPU_HAVE_STREAMING
   unsigned char *d = dst;
@@ -88,16 +103,7 @@ void gpuk__cpu_copy_streaming(void *dst, const void *src, size_t size) {
   }
   memcpy(d, s, head);
   size_t i = head;
-  for (; size - i >= 64; i += 64) { /* a cache line per step: 4 loads, then 4 stores */
-    const __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    const __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
-    const __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 32));
-    const __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 48));
-    _mm_stream_si128((__m128i *)(void *)(d + i), v0);
-    _mm_stream_si128((__m128i *)(void *)(d + i + 16), v1);
-    _mm_stream_si128((__m128i *)(void *)(d + i + 32), v2);
-    _mm_stream_si128((__m128i *)(void *)(d + i + 48), v3);
-  }
+  for (; size - i >= 64; i += 64) stream_64(d + i, s + i);
   memcpy(d + i, s + i, size - i);
   _mm_sfence();
 #else
@@ -113,17 +119,7 @@ void gpuk__cpu_fill_periodic(void *dst, const unsigned char tile[2 * GPUK_CPU_FI
   if (streaming) {
     for (; i < size && ((uintptr_t)(d + i) & 15); i++)
       d[i] = tile[(phase + i) % GPUK_CPU_FILL_PERIOD];
-    for (; size - i >= 64; i += 64) { /* a cache line per step, as in the copy */
-      const unsigned char *t = tile + (phase + i) % GPUK_CPU_FILL_PERIOD;
-      _mm_stream_si128((__m128i *)(void *)(d + i),
-                       _mm_loadu_si128((const __m128i *)(const void *)t));
-      _mm_stream_si128((__m128i *)(void *)(d + i + 16),
-                       _mm_loadu_si128((const __m128i *)(const void *)(t + 16)));
-      _mm_stream_si128((__m128i *)(void *)(d + i + 32),
-                       _mm_loadu_si128((const __m128i *)(const void *)(t + 32)));
-      _mm_stream_si128((__m128i *)(void *)(d + i + 48),
-                       _mm_loadu_si128((const __m128i *)(const void *)(t + 48)));
-    }
+    for (; size - i >= 64; i += 64) stream_64(d + i, tile + (phase + i) % GPUK_CPU_FILL_PERIOD);
   }
 #else
   (void)streaming;
