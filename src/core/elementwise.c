@@ -36,7 +36,7 @@ gpuk_status gpuk_elementwise_source(const char *arguments, const char *operation
   gpuk__expr_signature sig;
   gpuk_status st = prepare(NULL, arguments, operation, name, &sig);
   if (st) return st;
-  gpuk__expr_spec spec = {&sig, name, preamble, operation, GPUK_FLOAT32, NULL, NULL, NULL};
+  gpuk__expr_spec spec = {&sig, name, preamble, operation, GPUK_FLOAT32, NULL, NULL, NULL, NULL};
   return gpuk__expr_source(&spec, what, source);
 }
 
@@ -54,7 +54,9 @@ gpuk_status gpuk_elementwise_create(gpuk_device *device, const char *arguments,
   if (!k) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate the kernel");
   k->sig = sig;
   snprintf(k->name, sizeof k->name, "%s", name);
-  gpuk__expr_spec spec = {&k->sig, name, preamble, operation, GPUK_FLOAT32, NULL, NULL, NULL};
+  gpuk__expr_spec spec = {&k->sig, name, preamble, operation, GPUK_FLOAT32, NULL, NULL, NULL,
+                          k->write_only};
+  gpuk__expr_write_only_outputs(&spec, k->write_only);
   char entry[GPUK__EXPR_SYMBOL_SIZE], stream_entry[GPUK__EXPR_SYMBOL_SIZE];
   gpuk__expr_symbol(name, "", entry);
   gpuk__expr_symbol(name, "_stream", stream_entry);
@@ -70,7 +72,6 @@ gpuk_status gpuk_elementwise_create(gpuk_device *device, const char *arguments,
   k->host.stream = (gpuk__host_elementwise_fn)symbols[1];
   for (size_t p = 0; p < sig.count; p++)
     if (sig.params[p].pointer) k->host.bytes_per_element += gpuk_dtype_size(sig.params[p].type);
-  gpuk__expr_write_only_outputs(&spec, k->write_only);
   gpuk__device_retain(device);
   *kernel = k;
   return GPUK_SUCCESS;

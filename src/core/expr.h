@@ -58,6 +58,9 @@ typedef struct gpuk__expr_spec {
   const char *operation;
   gpuk_dtype out_type;
   const char *neutral, *reduce_expr, *map_expr;
+  /* Host C element-wise: the outputs N_stream buffers and streams, one flag
+   * per parameter (gpuk__expr_write_only_outputs), or NULL for none. */
+  const unsigned char *write_only;
 } gpuk__expr_spec;
 
 /* The generated entry point for kernel name and suffix ("", "_stage1",
@@ -74,8 +77,8 @@ void gpuk__expr_symbol(const char *name, const char *suffix, char *out);
  *   __global out *gpuk_partials) and N_stage2(__global const out *gpuk_partials,
  *   ulong gpuk_count, __global out *gpuk_result, ulong gpuk_index)
  * - host C: the gpuk__host_* functions below, named N and N_stream (element-wise;
- *   N_stream writes the write-only outputs around the caches where the host
- *   compiler has SSE2, else it is N), N_reduce and N_combine (reductions). */
+ *   N_stream writes spec->write_only's outputs around the caches where the
+ *   host compiler has SSE2, else it is N), N_reduce and N_combine (reductions). */
 char *gpuk__expr_generate(const gpuk__expr_spec *spec, gpuk__expr_target target);
 
 /* Sets write_only[p] (one per parameter) for the buffers that the

@@ -324,9 +324,11 @@ static void stream_entry_is_plain(text *t, const char *symbol) {
 }
 
 static void host_streaming_elementwise(text *t, const gpuk__expr_spec *s, const char *symbol) {
-  unsigned char out[GPUK__EXPR_MAX_PARAMS];
+  const unsigned char *out = s->write_only;
   const gpuk__expr_signature *sig = s->sig;
-  if (!gpuk__expr_write_only_outputs(s, out)) {
+  int outputs = 0;
+  for (size_t p = 0; out && p < sig->count; p++) outputs |= out[p];
+  if (!outputs) {
     stream_entry_is_plain(t, symbol);
     return;
   }

@@ -57,7 +57,8 @@ gpuk_status gpuk_reduction_source(gpuk_dtype out_type, const char *neutral,
   gpuk_status st = gpuk__expr_prepare(NULL, arguments, name, what, &sig);
   if (!st) st = check_expressions(&sig, out_type, neutral, reduce_expr, map_expr);
   if (st) return st;
-  gpuk__expr_spec spec = {&sig, name, preamble, NULL, out_type, neutral, reduce_expr, map_expr};
+  gpuk__expr_spec spec = {&sig,    name,        preamble, NULL, out_type,
+                          neutral, reduce_expr, map_expr, NULL};
   return gpuk__expr_source(&spec, what, source);
 }
 
@@ -88,7 +89,8 @@ gpuk_status gpuk_reduction_create(gpuk_device *device, gpuk_dtype out_type, cons
   gpuk__expr_symbol(name, "_combine", host_combine);
   const char *kernel_names[2] = {stage1, stage2}, *host_names[2] = {host_reduce, host_combine};
   void *symbols[2] = {NULL, NULL};
-  gpuk__expr_spec spec = {&r->sig, name, preamble, NULL, out_type, neutral, reduce_expr, map_expr};
+  gpuk__expr_spec spec = {&r->sig, name,        preamble, NULL, out_type,
+                          neutral, reduce_expr, map_expr, NULL};
   st = gpuk__expr_build(device, &spec, what, r->shape.options, 2, kernel_names, r->stage,
                         host_names, symbols);
   if (st) {

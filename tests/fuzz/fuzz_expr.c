@@ -1,8 +1,9 @@
 /* Fuzzes expression kernels' text handling: the input's lines are the
  * argument signature, the kernel name, and the operation / map expression.
  * A signature that parses is checked against scalar arguments typed by the
- * input, and source is generated for both targets, element-wise and reduction
- * (default map included). Nothing is compiled. */
+ * input, the operation is scanned for write-only outputs, and source is
+ * generated for both targets, element-wise and reduction (default map
+ * included). Nothing is compiled. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,10 +51,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     }
     gpuk__expr_check_args(&sig, name, NULL, 10, sig.count, args);
     for (int target = 0; target < 2; target++) {
-      gpuk__expr_spec elementwise = {&sig, name, cursor, expression, GPUK_FLOAT32, NULL, NULL, NULL};
+      unsigned char write_only[GPUK__EXPR_MAX_PARAMS];
+      gpuk__expr_spec elementwise = {&sig, name, cursor, expression, GPUK_FLOAT32, NULL, NULL, NULL,
+                                     write_only};
+      gpuk__expr_write_only_outputs(&elementwise, write_only);
       gpuk__expr_spec reduction = {&sig,        name, cursor, NULL, (gpuk_dtype)(size % 6),
                                    "0",         "a + b",
-                                   *expression ? expression : NULL};
+                                   *expression ? expression : NULL,
+                                   NULL};
       free(gpuk__expr_generate(&elementwise, (gpuk__expr_target)target));
       int has_pointer = 0;
       for (size_t i = 0; i < sig.count; i++) has_pointer |= sig.params[i].pointer;
