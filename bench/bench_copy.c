@@ -1,6 +1,6 @@
 /* gpuk-bench copy: host-to-device and device-to-host (pageable and pinned) and
- * device-to-device bandwidth, and a fill of a buffer with a float, each
- * checked byte for byte. */
+ * device-to-device bandwidth, and fills of a buffer with patterns of 4 (a
+ * float), 8 and 128 bytes, each checked byte for byte. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +11,16 @@ typedef struct copy_ctx {
   gpuk_buffer *a, *b;
   void *host;
   size_t bytes;
-  int kind; /* 0 h2d, 1 d2h, 2 d2d, 3 fill b with `value` */
-  float value;
+  int kind; /* 0 h2d, 1 d2h, 2 d2d, 3 fill b with the pattern */
+  const unsigned char *pattern;
+  size_t pattern_size;
 } copy_ctx;
 
 static gpuk_status do_copy(gpuk_stream *s, void *p) {
   copy_ctx *c = p;
   if (c->kind == 0) return gpuk_buffer_write(s, c->a, 0, c->bytes, c->host);
   if (c->kind == 1) return gpuk_buffer_read(s, c->a, 0, c->bytes, c->host);
-  if (c->kind == 3) return gpuk_buffer_fill(s, c->b, 0, c->bytes, &c->value, sizeof c->value);
+  if (c->kind == 3) return gpuk_buffer_fill(s, c->b, 0, c->bytes, c->pattern, c->pattern_size);
   return gpuk_buffer_copy(s, c->a, 0, c->b, 0, c->bytes);
 }
 
@@ -49,18 +50,29 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
     const char *name;
     int kind;
     int pinned;
-  } cases[] = {{"copy-h2d", 0, 0}, {"copy-h2d-pin", 0, 1}, {"copy-d2h", 1, 0},
-               {"copy-d2h-pin", 1, 1}, {"copy-d2d", 2, 0}, {"fill", 3, 0}};
+    size_t pattern_size; /* fills */
+  } cases[] = {{"copy-h2d", 0, 0, 0},     {"copy-h2d-pin", 0, 1, 0}, {"copy-d2h", 1, 0, 0},
+               {"copy-d2h-pin", 1, 1, 0}, {"copy-d2d", 2, 0, 0},     {"fill", 3, 0, 4},
+               {"fill-8", 3, 0, 8},       {"fill-128", 3, 0, 128}};
+  unsigned char pattern[4 + 128];
   const float value = 2.5f;
+  memcpy(pattern, &value, sizeof value);            /* "fill": a float */
+  fill_random(pattern + 4, sizeof pattern - 4, 7u); /* the wider ones: random bytes */
+  const unsigned char poison = 0xa5;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     unsigned char *host = cases[i].pinned ? pinned : pageable;
-    copy_ctx ctx = {a, b, host, bytes, cases[i].kind, value};
-    if (cases[i].kind == 3)
-      for (size_t k = 0; k < bytes; k += sizeof value) memcpy(expect + k, &value, sizeof value);
+    const size_t ps = cases[i].pattern_size;
+    const unsigned char *p = ps == 4 ? pattern : pattern + 4;
+    /* A fill covers the whole patterns that fit; the rest keeps the poison. */
+    const size_t moved_bytes = ps ? bytes / ps * ps : bytes;
+    copy_ctx ctx = {a, b, host, moved_bytes, cases[i].kind, p, ps};
+    if (cases[i].kind == 3) {
+      for (size_t k = 0; k < moved_bytes; k += ps) memcpy(expect + k, p, ps);
+      memset(expect + moved_bytes, poison, bytes - moved_bytes);
+    }
     /* Source data random; destination poisoned before the timed runs. */
     memcpy(host, expect, bytes);
     if (cases[i].kind != 0) BENCH_CHECK(gpuk_buffer_write(NULL, a, 0, bytes, expect));
-    unsigned char poison = 0xa5;
     if (cases[i].kind == 0) BENCH_CHECK(gpuk_buffer_fill(NULL, a, 0, bytes, &poison, 1));
     if (cases[i].kind == 1) memset(host, poison, bytes);
     if (cases[i].kind >= 2) BENCH_CHECK(gpuk_buffer_fill(NULL, b, 0, bytes, &poison, 1));
@@ -76,7 +88,7 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
     r.max_error = r.verified ? 0 : 1;
     /* D2D reads and writes every byte: count both, as BabelStream does (a
      * fill only writes). */
-    double moved = (double)bytes * (cases[i].kind == 2 ? 2.0 : 1.0);
+    double moved = (double)moved_bytes * (cases[i].kind == 2 ? 2.0 : 1.0);
     r.gbps = moved / (r.t.median_ms * 1e6);
     if (cases[i].kind == 2) r.pct_of_copy = 100.0;
     bench_print_row(o, &r);

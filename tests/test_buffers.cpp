@@ -2,7 +2,9 @@
 // input each function can receive, on every device.
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "gpuk_test.h"
 
@@ -167,6 +169,58 @@ TEST_P(Buffers, LargeFillsAtEveryPatternSize) {
     ASSERT_EQ(first_bad, bytes) << "pattern size " << ps << ", fill of " << size << " at " << off;
   }
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+}
+
+// kernels/fill.cl, which the CUDA backend launches for patterns of 8 to 128
+// bytes, built from its source on every device that builds OpenCL C, so that
+// its index arithmetic is checked where no GPU is at hand (PoCL): global
+// sizes smaller than the range (several strides) and larger, unit counts that
+// are not multiples of 16, odd first units; the units around keep the poison.
+TEST_P(Buffers, WidePatternFillKernel) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU device builds no kernels from source";
+  std::ifstream file(GPUK_SOURCE_DIR "/kernels/fill.cl");
+  std::stringstream source;
+  source << file.rdbuf();
+  gpuk_program *program = nullptr;
+  gpuk_kernel *kernel = nullptr;
+  GPUK_ASSERT_OK(gpuk_program_build(device_, source.str().c_str(), GPUK_SOURCE_OPENCL_C, "",
+                                    &program));
+  GPUK_ASSERT_OK(gpuk_kernel_create(program, "gpuk_fill_period128", &kernel));
+  const size_t units = 4111, local = 16;
+  const uint64_t poison = 0xeeeeeeeeeeeeeeeeULL;
+  gpuk_buffer *b = MakeBuffer(units * 8);
+  std::mt19937 rng{std::random_device{}()};
+  const size_t cases[][3] = {  // first unit, units filled, global size
+      {0, 1, 16}, {1, 17, 16}, {3, 1000, 48}, {7, 4093, 256}, {0, 5, 64}, {2, 4109, 4112}};
+  for (size_t ps = 8; ps <= 128; ps *= 2) {
+    std::vector<unsigned char> pattern(ps);
+    for (auto &x : pattern) x = static_cast<unsigned char>(rng());
+    gpuk_arg args[3 + 16];
+    for (size_t j = 0; j < 16; j++) {
+      uint64_t unit;
+      std::memcpy(&unit, &pattern[8 * j % ps], sizeof unit);
+      args[3 + j] = gpuk_arg_u64(unit);
+    }
+    for (const auto &c : cases) {
+      std::vector<uint64_t> all(units, poison);
+      GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, b, 0, units * 8, all.data()));
+      args[0] = gpuk_arg_buffer(b);
+      args[1] = gpuk_arg_u64(c[0]);
+      args[2] = gpuk_arg_u64(c[1]);
+      GPUK_ASSERT_OK(gpuk_kernel_launch(nullptr, kernel, 1, &c[2], &local, 3 + 16, args));
+      GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, b, 0, units * 8, all.data()));
+      const auto *bytes = reinterpret_cast<const unsigned char *>(all.data());
+      for (size_t i = 0; i < units * 8; i++) {
+        const bool inside = i >= 8 * c[0] && i < 8 * (c[0] + c[1]);
+        const unsigned char want = inside ? pattern[(i - 8 * c[0]) % ps] : 0xee;
+        ASSERT_EQ(bytes[i], want) << "pattern size " << ps << ", " << c[1] << " units from "
+                                  << c[0] << ", global size " << c[2] << ": byte " << i;
+      }
+    }
+  }
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+  GPUK_EXPECT_OK(gpuk_kernel_destroy(kernel));
+  GPUK_EXPECT_OK(gpuk_program_destroy(program));
 }
 
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Buffers);

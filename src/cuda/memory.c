@@ -1,7 +1,9 @@
-/* CUDA buffers (cuMemAlloc) and asynchronous transfers on the stream. */
+/* CUDA buffers (cuMemAlloc), asynchronous transfers and fills on the stream. */
 #include <string.h>
 
+#include "../core/builtin.h"
 #include "../core/error.h"
+#include "../core/shape.h"
 #include "cuda.h"
 
 static gpuk_status buffer_create(gpuk_buffer *b) {
@@ -45,33 +47,49 @@ static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t sr
           "cuMemcpyDtoDAsync");
 }
 
-/* Patterns of 1, 2 and 4 bytes map to cuMemsetD8/16/32. Wider patterns are
- * written as pattern_size/4 strided 2D memsets of one 32-bit word each: word j
- * of every repetition at pitch pattern_size. */
+/* Patterns of 8 to 128 bytes, which cuMemset has no width for: one launch of
+ * kernels/fill.cl (a strided cuMemsetD2D32 per 4-byte word of the pattern
+ * took pattern_size / 4 passes over the range). offset and size are multiples
+ * of pattern_size, so of 8, and the pattern starts at the range's first byte. */
+static gpuk_status fill_by_kernel(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
+                                  const void *pattern, size_t pattern_size) {
+  gpuk_device *d = s->obj.device;
+  /* wg is 256 on every CUDA device (1024 threads per block): the global size
+   * is a multiple of 16, as the kernel needs. */
+  const gpuk__launch_shape shape = gpuk__stream_shape(d, size / 8);
+  gpuk_kernel *k;
+  gpuk_status st = gpuk__builtin_kernel(d, "fill.cl", shape.options, "gpuk_fill_period128", &k);
+  if (st) return st;
+  gpuk_arg args[3 + 16] = {gpuk_arg_buffer(b), gpuk_arg_u64(off / 8), gpuk_arg_u64(size / 8)};
+  for (size_t j = 0; j < 16; j++) {
+    uint64_t unit;
+    memcpy(&unit, (const unsigned char *)pattern + 8 * j % pattern_size, sizeof unit);
+    args[3 + j] = gpuk_arg_u64(unit);
+  }
+  const size_t global = shape.groups * shape.wg;
+  return d->ops->kernel_launch(s, k, 1, &global, &shape.wg, 3 + 16, args);
+}
+
+/* Patterns of 1, 2 and 4 bytes map to cuMemsetD8/16/32, wider ones to
+ * fill_by_kernel. */
 static gpuk_status buffer_fill(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
                                const void *pattern, size_t pattern_size) {
+  if (pattern_size >= 8) return fill_by_kernel(s, b, off, size, pattern, pattern_size);
   gpuk_status st = gpuk__cu_bind(s->obj.device);
   if (st) return st;
   CUdeviceptr dst = gpuk__cu_ptr(b) + off;
   CUstream stream = gpuk__cu_stream(s);
-  CUresult r = CUDA_SUCCESS;
+  CUresult r;
   if (pattern_size == 1) {
     r = gpuk__cu->cuMemsetD8Async(dst, *(const unsigned char *)pattern, size, stream);
   } else if (pattern_size == 2) {
     unsigned short v;
     memcpy(&v, pattern, 2);
     r = gpuk__cu->cuMemsetD16Async(dst, v, size / 2, stream);
-  } else if (pattern_size == 4) {
+  } else {
     unsigned int v;
     memcpy(&v, pattern, 4);
     r = gpuk__cu->cuMemsetD32Async(dst, v, size / 4, stream);
-  } else {
-    for (size_t j = 0; j < pattern_size / 4 && r == CUDA_SUCCESS; j++) {
-      unsigned int v;
-      memcpy(&v, (const unsigned char *)pattern + 4 * j, 4);
-      r = gpuk__cu->cuMemsetD2D32Async(dst + 4 * j, pattern_size, v, 1, size / pattern_size,
-                                       stream);
-    }
   }
   return r == CUDA_SUCCESS ? GPUK_SUCCESS : gpuk__cu_fail(r, "cuMemset");
 }
