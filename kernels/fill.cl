@@ -8,8 +8,7 @@ __kernel void gpuk_fill_period128(__global ulong *restrict dst, ulong first, ulo
                                   ulong p1, ulong p2, ulong p3, ulong p4, ulong p5, ulong p6,
                                   ulong p7, ulong p8, ulong p9, ulong p10, ulong p11, ulong p12,
                                   ulong p13, ulong p14, ulong p15) {
-  const ulong period[16] = {p0, p1, p2, p3, p4, p5, p6, p7,
-                            p8, p9, p10, p11, p12, p13, p14, p15};
+  const ulong period[16] = {p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15};
   const ulong id = get_global_id(0);
   const ulong value = period[id & 15];
   for (ulong i = id; i < n; i += get_global_size(0)) dst[first + i] = value;
