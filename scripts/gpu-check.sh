@@ -54,6 +54,14 @@ log "test suite (every device)"
 (cd "$build" && ctest --output-on-failure -j4) > "$out/ctest.txt" 2>&1
 test_rc=$?
 grep -E "tests passed|tests failed|FAILED|Failed" "$out/ctest.txt" | tee -a "$out/summary.txt"
+log "examples/ on cuda:0, built against the installed package"
+( cmake --install "$build" --prefix /tmp/gpuk-gpu-install &&
+  cmake -S "$root/examples" -B /tmp/gpuk-gpu-examples -DCMAKE_PREFIX_PATH=/tmp/gpuk-gpu-install &&
+  cmake --build /tmp/gpuk-gpu-examples &&
+  for e in gpuk-example gpuk-example-expressions gpuk-example-matmul; do
+    GPUK_DEVICE=cuda:0 /tmp/gpuk-gpu-examples/$e || exit 1
+  done ) > "$out/examples.txt" 2>&1 || test_rc=1
+grep -E "device|ok|wrong|WRONG" "$out/examples.txt" | tee -a "$out/summary.txt"
 fi
 
 if want bench; then
