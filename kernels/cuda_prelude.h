@@ -16,6 +16,11 @@
 #define barrier(flags) __syncthreads()
 #define mem_fence(flags) __threadfence_block()
 
+/* The prelude's functions: unused ones must not fill a kernel's compiler log
+ * with "declared but never referenced" warnings (NVRTC's #177) about lines
+ * the user never wrote. */
+#define GPUK_PRELUDE_FN static __device__ __forceinline__ __attribute__((unused))
+
 typedef unsigned char uchar;
 typedef unsigned short ushort;
 typedef unsigned int uint;
@@ -23,40 +28,40 @@ typedef unsigned long long ulong;
 typedef unsigned long long gpuk_size_t;
 #define size_t gpuk_size_t
 
-static __device__ __forceinline__ size_t get_local_id(uint d) {
+GPUK_PRELUDE_FN size_t get_local_id(uint d) {
   return d == 0 ? threadIdx.x : d == 1 ? threadIdx.y : d == 2 ? threadIdx.z : 0;
 }
-static __device__ __forceinline__ size_t get_group_id(uint d) {
+GPUK_PRELUDE_FN size_t get_group_id(uint d) {
   return d == 0 ? blockIdx.x : d == 1 ? blockIdx.y : d == 2 ? blockIdx.z : 0;
 }
-static __device__ __forceinline__ size_t get_local_size(uint d) {
+GPUK_PRELUDE_FN size_t get_local_size(uint d) {
   return d == 0 ? blockDim.x : d == 1 ? blockDim.y : d == 2 ? blockDim.z : 1;
 }
-static __device__ __forceinline__ size_t get_num_groups(uint d) {
+GPUK_PRELUDE_FN size_t get_num_groups(uint d) {
   return d == 0 ? gridDim.x : d == 1 ? gridDim.y : d == 2 ? gridDim.z : 1;
 }
-static __device__ __forceinline__ size_t get_global_id(uint d) {
+GPUK_PRELUDE_FN size_t get_global_id(uint d) {
   return get_group_id(d) * get_local_size(d) + get_local_id(d);
 }
-static __device__ __forceinline__ size_t get_global_size(uint d) {
+GPUK_PRELUDE_FN size_t get_global_size(uint d) {
   return get_num_groups(d) * get_local_size(d);
 }
 /* OpenCL C's vloadN/vstoreN for the widths the portable kernels use. Unlike
  * OpenCL's, they need p + i * N aligned to the vector's size. */
-#define GPUK_VECTOR_ACCESS(T, N)                                                       \
-  static __device__ __forceinline__ T##N vload##N(size_t i, const T *p) {             \
-    return reinterpret_cast<const T##N *>(p)[i];                                      \
-  }                                                                                   \
-  static __device__ __forceinline__ void vstore##N(T##N x, size_t i, T *p) {          \
-    reinterpret_cast<T##N *>(p)[i] = x;                                               \
+#define GPUK_VECTOR_ACCESS(T, N)                           \
+  GPUK_PRELUDE_FN T##N vload##N(size_t i, const T *p) {    \
+    return reinterpret_cast<const T##N *>(p)[i];           \
+  }                                                        \
+  GPUK_PRELUDE_FN void vstore##N(T##N x, size_t i, T *p) { \
+    reinterpret_cast<T##N *>(p)[i] = x;                    \
   }
 GPUK_VECTOR_ACCESS(float, 2)
 GPUK_VECTOR_ACCESS(float, 4)
 GPUK_VECTOR_ACCESS(double, 2)
 #undef GPUK_VECTOR_ACCESS
 
-static __device__ __forceinline__ float mad(float a, float b, float c) { return fmaf(a, b, c); }
-static __device__ __forceinline__ double mad(double a, double b, double c) { return fma(a, b, c); }
+GPUK_PRELUDE_FN float mad(float a, float b, float c) { return fmaf(a, b, c); }
+GPUK_PRELUDE_FN double mad(double a, double b, double c) { return fma(a, b, c); }
 
 /* OpenCL C's constants (NVRTC has no <math.h>, <float.h> or <limits.h>). */
 #ifndef INFINITY
