@@ -95,6 +95,30 @@ TEST_P(Buffers, FillWithEveryPatternSize) {
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }
 
+// A fill on a stream of its own returns before it has run; the pattern must
+// have been taken by then (the caller may reuse it at once).
+TEST_P(Buffers, FillPatternMayChangeAfterTheCall) {
+  const size_t bytes = 1 << 20;
+  gpuk_buffer *b = MakeBuffer(bytes);
+  gpuk_stream *stream = nullptr;
+  GPUK_ASSERT_OK(gpuk_stream_create(device_, &stream));
+  std::mt19937 rng{std::random_device{}()};
+  for (size_t ps = 1; ps <= 128; ps *= 2) {
+    std::vector<unsigned char> pattern(ps), kept;
+    for (auto &x : pattern) x = static_cast<unsigned char>(rng());
+    kept = pattern;
+    GPUK_ASSERT_OK(gpuk_buffer_fill(stream, b, 0, bytes, pattern.data(), ps));
+    std::fill(pattern.begin(), pattern.end(), static_cast<unsigned char>(~kept[0]));
+    GPUK_ASSERT_OK(gpuk_stream_synchronize(stream));
+    std::vector<unsigned char> out(bytes);
+    GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, b, 0, bytes, out.data()));
+    for (size_t i = 0; i < bytes; i++)
+      ASSERT_EQ(out[i], kept[i % ps]) << "pattern size " << ps << " byte " << i;
+  }
+  GPUK_EXPECT_OK(gpuk_stream_destroy(stream));
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
+}
+
 // The CPU backend's copies store around the caches once they outgrow the
 // last-level cache; GPUK_CPU_STREAMING_BYTES=1 makes every copy do so (3
 // threads split the large ones at odd bytes). Writes, reads and copies at

@@ -225,7 +225,9 @@ GPUK_API gpuk_status gpuk_buffer_copy(gpuk_stream *stream, const gpuk_buffer *sr
                                       size_t src_offset, gpuk_buffer *dst, size_t dst_offset,
                                       size_t size);
 /* Repeats a pattern of pattern_size bytes (1, 2, 4, 8, 16, 32, 64 or 128) over
- * size bytes at offset; offset and size must be multiples of pattern_size. */
+ * size bytes at offset; offset and size must be multiples of pattern_size. The
+ * pattern is taken before the call returns: it may be reused at once, even
+ * when the fill itself runs later on the stream. */
 GPUK_API gpuk_status gpuk_buffer_fill(gpuk_stream *stream, gpuk_buffer *buffer, size_t offset,
                                       size_t size, const void *pattern, size_t pattern_size);
 
