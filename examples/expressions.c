@@ -50,7 +50,7 @@ int main(void) {
   gpuk_arg args[] = {gpuk_arg_buffer(bx), gpuk_arg_buffer(by), gpuk_arg_f32(a)};
   CHECK(gpuk_elementwise_run(NULL, saxpy, 0, n, 3, args));
 
-  /* The sum of y in double, and the largest |y|: neutral, reduce in a and b, map in i. */
+  /* The sum of y and the largest |y|: neutral, reduce in a and b, map in i. */
   gpuk_reduction *sum, *maxabs;
   CHECK(gpuk_reduction_create(dev, GPUK_FLOAT32, "0", "a + b", "y[i]", "const float *y",
                               "sum_y", NULL, &sum));
