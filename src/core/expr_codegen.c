@@ -123,7 +123,8 @@ static void stream_entry_is_plain(gpuk__text *t, const char *symbol) {
       symbol, symbol);
 }
 
-static void host_streaming_elementwise(gpuk__text *t, const gpuk__expr_spec *s, const char *symbol) {
+static void host_streaming_elementwise(gpuk__text *t, const gpuk__expr_spec *s,
+                                       const char *symbol) {
   const unsigned char *out = s->write_only;
   const gpuk__expr_signature *sig = s->sig;
   int outputs = 0;

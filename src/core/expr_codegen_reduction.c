@@ -56,7 +56,8 @@ static const char tree[] =
  * they vectorise (sum 2.5x, dot 1.5x faster than the interleaved loop on
  * PoCL, which loads each work-item's element separately). */
 #define RUN_ACCUMULATORS 8
-static void contiguous_stage1(gpuk__text *t, const char *out, const char *neutral, const char *map) {
+static void contiguous_stage1(gpuk__text *t, const char *out, const char *neutral,
+                              const char *map) {
   add(t,
       "  const ulong gpuk_run = (gpuk_chunk + GPUK_WG - 1) / GPUK_WG;\n"
       "  const ulong gpuk_own = gpuk_lid * gpuk_run;\n"
@@ -86,7 +87,8 @@ static void contiguous_stage1(gpuk__text *t, const char *out, const char *neutra
  * steps first, with no condition and the same trip count for every
  * work-item, then at most one partial step (a condition inside the loop kept
  * PoCL from vectorising across work-items when it ran this layout). */
-static void interleaved_stage1(gpuk__text *t, const char *out, const char *neutral, const char *map) {
+static void interleaved_stage1(gpuk__text *t, const char *out, const char *neutral,
+                               const char *map) {
   add(t,
       "  %s gpuk_acc = (%s)(%s);\n"
       "  const ulong gpuk_steps = (gpuk_end - gpuk_first) / GPUK_WG;\n"
