@@ -168,6 +168,18 @@ gpuk_status gpuk__builtin_kernel(gpuk_device *device, const char *file, const ch
             : st;
 }
 
+gpuk_status gpuk__builtin_launch(gpuk_stream *stream, const char *file, const char *name,
+                                 const gpuk__launch_shape *shape, size_t nargs,
+                                 const gpuk_arg *args) {
+  gpuk_device *d = stream->obj.device;
+  if (!d->ops->kernel_launch) return gpuk__unsupported(d, name);
+  gpuk_kernel *k;
+  gpuk_status st = gpuk__builtin_kernel(d, file, shape->options, name, &k);
+  if (st) return st;
+  const size_t global = shape->groups * shape->wg;
+  return d->ops->kernel_launch(stream, k, 1, &global, &shape->wg, nargs, args);
+}
+
 gpuk_status gpuk__device_host_module(gpuk_device *device, const char *source, void **module) {
   if (!device->ops->host_build) return gpuk__unsupported(device, "host C modules");
   /* Host modules are keyed by source alone: language and options are fixed. */

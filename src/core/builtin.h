@@ -5,6 +5,7 @@
 #define GPUK_CORE_BUILTIN_H
 
 #include "backend.h"
+#include "shape.h"
 
 /* The embedded text of kernels/<file> (e.g. "stream.cl"), or NULL. Generated. */
 const char *gpuk__embedded_source(const char *file);
@@ -14,6 +15,13 @@ const char *gpuk__embedded_source(const char *file);
  * kernel stays owned by the device. */
 gpuk_status gpuk__builtin_kernel(gpuk_device *device, const char *file, const char *options,
                                  const char *name, gpuk_kernel **kernel);
+
+/* Launches kernel `name` of kernels/<file> over shape (groups x wg work-items,
+ * built with shape->options) on stream: GPUK_ERROR_UNSUPPORTED on a device
+ * that launches no kernels. */
+gpuk_status gpuk__builtin_launch(gpuk_stream *stream, const char *file, const char *name,
+                                 const gpuk__launch_shape *shape, size_t nargs,
+                                 const gpuk_arg *args);
 
 /* The same for any source text (generated kernels). */
 gpuk_status gpuk__device_kernel(gpuk_device *device, const char *source,

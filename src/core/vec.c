@@ -40,23 +40,11 @@ static gpuk_status prepare(gpuk_stream *stream, size_t n, size_t count, const na
   prepare(stream, n, sizeof((named_vector[]){__VA_ARGS__}) / sizeof(named_vector), \
           (named_vector[]){__VA_ARGS__}, &s, &blocking)
 
-/* Launches kernel `name` of kernels/stream.cl with the given shape. */
-static gpuk_status launch_stream_kernel(gpuk_stream *s, const char *name, const gpuk__launch_shape *shape,
-                                        size_t nargs, gpuk_arg *args) {
-  gpuk_device *d = s->obj.device;
-  if (!d->ops->kernel_launch) return gpuk__unsupported(d, name);
-  gpuk_kernel *k;
-  gpuk_status st = gpuk__builtin_kernel(d, "stream.cl", shape->options, name, &k);
-  if (st) return st;
-  size_t global = shape->groups * shape->wg;
-  return d->ops->kernel_launch(s, k, 1, &global, &shape->wg, nargs, args);
-}
-
 /* The element-wise ops: the shape follows from n. */
 static gpuk_status launch_elementwise(gpuk_stream *s, const char *name, size_t n, size_t nargs,
                                       gpuk_arg *args) {
   gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, n);
-  return launch_stream_kernel(s, name, &shape, nargs, args);
+  return gpuk__builtin_launch(s, "stream.cl", name, &shape, nargs, args);
 }
 
 gpuk_status gpuk_vec_copy_f32(gpuk_stream *stream, const gpuk_buffer *a, gpuk_buffer *c,

@@ -3,7 +3,6 @@
 
 #include "../core/builtin.h"
 #include "../core/error.h"
-#include "../core/shape.h"
 #include "cuda.h"
 
 static gpuk_status buffer_create(gpuk_buffer *b) {
@@ -53,21 +52,16 @@ static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t sr
  * of pattern_size, so of 8, and the pattern starts at the range's first byte. */
 static gpuk_status fill_by_kernel(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
                                   const void *pattern, size_t pattern_size) {
-  gpuk_device *d = s->obj.device;
-  /* wg is 256 on every CUDA device (1024 threads per block): the global size
-   * is a multiple of 16, as the kernel needs. */
-  const gpuk__launch_shape shape = gpuk__stream_shape(d, size / 8);
-  gpuk_kernel *k;
-  gpuk_status st = gpuk__builtin_kernel(d, "fill.cl", shape.options, "gpuk_fill_period128", &k);
-  if (st) return st;
   gpuk_arg args[3 + 16] = {gpuk_arg_buffer(b), gpuk_arg_u64(off / 8), gpuk_arg_u64(size / 8)};
   for (size_t j = 0; j < 16; j++) {
     uint64_t unit;
     memcpy(&unit, (const unsigned char *)pattern + 8 * j % pattern_size, sizeof unit);
     args[3 + j] = gpuk_arg_u64(unit);
   }
-  const size_t global = shape.groups * shape.wg;
-  return d->ops->kernel_launch(s, k, 1, &global, &shape.wg, 3 + 16, args);
+  /* wg is 256 on every CUDA device (1024 threads per block): the global size
+   * is a multiple of 16, as the kernel needs. */
+  const gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, size / 8);
+  return gpuk__builtin_launch(s, "fill.cl", "gpuk_fill_period128", &shape, 3 + 16, args);
 }
 
 /* Patterns of 1, 2 and 4 bytes map to cuMemsetD8/16/32, wider ones to
