@@ -22,11 +22,10 @@
 #endif
 
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
-static int openblas_gemm(gpuk_dtype dtype, const void *a, const void *b, const bench_options *o,
-                         bench_stats *stats) {
-  void *c = malloc(o->m * o->n * gpuk_dtype_size(dtype));
+static int openblas_gemm(gpuk_dtype dtype, const void *a, const void *b, void *c,
+                         const bench_options *o, bench_stats *stats) {
   double *samples = calloc((size_t)o->repeat, sizeof *samples);
-  if (!c || !samples) return 1;
+  if (!samples) return 1;
   const int m = (int)o->m, n = (int)o->n, k = (int)o->k;
   const int lda = (int)bench_gemm_lda(o), ldb = (int)bench_gemm_ldb(o);
   const enum CBLAS_TRANSPOSE ta = o->trans_a ? CblasTrans : CblasNoTrans;
@@ -40,7 +39,6 @@ static int openblas_gemm(gpuk_dtype dtype, const void *a, const void *b, const b
     if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
   }
   *stats = bench_summarize(samples, o->repeat);
-  free(c);
   free(samples);
   return 0;
 }
@@ -49,7 +47,7 @@ static int openblas_gemm(gpuk_dtype dtype, const void *a, const void *b, const b
 #ifdef GPUK_BENCH_HAVE_CUDA
 /* cuBLAS with device memory from the driver API in the primary context, which
  * the runtime inside cuBLAS shares. Returns 0 on success. */
-static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void *b,
+static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void *b, void *c,
                        const bench_options *o, bench_stats *stats) {
   void *cu = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   void *blas = dlopen(GPUK_BENCH_CUBLAS, RTLD_NOW | RTLD_LOCAL);
@@ -64,6 +62,8 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void 
   int (*mem_free)(unsigned long long) = (int (*)(unsigned long long))dlsym(cu, "cuMemFree_v2");
   int (*htod)(unsigned long long, const void *, size_t) =
       (int (*)(unsigned long long, const void *, size_t))dlsym(cu, "cuMemcpyHtoD_v2");
+  int (*dtoh)(void *, unsigned long long, size_t) =
+      (int (*)(void *, unsigned long long, size_t))dlsym(cu, "cuMemcpyDtoH_v2");
   int (*ev_create)(void **, unsigned) = (int (*)(void **, unsigned))dlsym(cu, "cuEventCreate");
   int (*ev_record)(void *, void *) = (int (*)(void *, void *))dlsym(cu, "cuEventRecord");
   int (*ev_sync)(void *) = (int (*)(void *))dlsym(cu, "cuEventSynchronize");
@@ -80,7 +80,7 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void 
       (int (*)(void *, int, int, int, int, int, const void *, const void *, int, const void *, int,
                const void *, void *, int))dlsym(blas, dtype == GPUK_FLOAT64 ? "cublasDgemm_v2"
                                                                          : "cublasSgemm_v2");
-  if (!init || !dev_get || !retain || !set_current || !mem_alloc || !mem_free || !htod ||
+  if (!init || !dev_get || !retain || !set_current || !mem_alloc || !mem_free || !htod || !dtoh ||
       !ev_create || !ev_record || !ev_sync || !ev_elapsed || !ev_destroy || !create || !destroy ||
       !math_mode || !gemm)
     return 1;
@@ -91,7 +91,7 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void 
   const size_t a_bytes = o->m * o->k * es, b_bytes = o->k * o->n * es, c_bytes = o->m * o->n * es;
   if (init(0) || dev_get(&dev, ordinal) || retain(&ctx, dev) || set_current(ctx) ||
       mem_alloc(&da, a_bytes) || mem_alloc(&db, b_bytes) || mem_alloc(&dc, c_bytes) ||
-      htod(da, a, a_bytes) || htod(db, b, b_bytes) || create(&handle) ||
+      htod(da, a, a_bytes) || htod(db, b, b_bytes) || htod(dc, c, c_bytes) || create(&handle) ||
       math_mode(handle, 0 /* CUBLAS_DEFAULT_MATH: no TF32 */) || ev_create(&e0, 0) ||
       ev_create(&e1, 0))
     return 1;
@@ -114,6 +114,7 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void 
              ev_record(e1, NULL) || ev_sync(e1) || ev_elapsed(&ms, e0, e1);
     if (i >= o->warmup && !failed) samples[i - o->warmup] = ms;
   }
+  failed = failed || dtoh(c, dc, c_bytes);
   if (!failed) *stats = bench_summarize(samples, o->repeat);
   free(samples);
   ev_destroy(e0);
@@ -130,7 +131,7 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void 
 /* CLBlast on the same OpenCL device, through its own context and queue; its
  * tuned parameters are CLBlast's own database (no tuning run here). */
 static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const void *a,
-                        const void *b, const bench_options *o, bench_stats *stats) {
+                        const void *b, void *c, const bench_options *o, bench_stats *stats) {
   raw_cl_device d = {0};
   if (raw_cl_device_open(info, &d)) return 1;
   const size_t es = gpuk_dtype_size(dtype), m = o->m, n = o->n, k = o->k;
@@ -141,7 +142,8 @@ static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const vo
   cl_int e1, e2, e3;
   cl_mem da = clCreateBuffer(d.context, in, m * k * es, (void *)a, &e1);
   cl_mem db = clCreateBuffer(d.context, in, k * n * es, (void *)b, &e2);
-  cl_mem dc = clCreateBuffer(d.context, CL_MEM_READ_WRITE, m * n * es, NULL, &e3);
+  cl_mem dc = clCreateBuffer(d.context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, m * n * es, c,
+                             &e3);
   double *samples = calloc((size_t)o->repeat, sizeof *samples);
   int failed = e1 || e2 || e3 || !samples;
   for (int i = 0; i < o->warmup + o->repeat && !failed; i++) {
@@ -155,6 +157,8 @@ static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const vo
     failed = st != CLBlastSuccess || clFinish(d.queue) != CL_SUCCESS;
     if (i >= o->warmup) samples[i - o->warmup] = bench_now_ms() - t0;
   }
+  failed = failed ||
+           clEnqueueReadBuffer(d.queue, dc, CL_TRUE, 0, m * n * es, c, 0, NULL, NULL) != CL_SUCCESS;
   if (!failed) *stats = bench_summarize(samples, o->repeat);
   free(samples);
   if (!e1) clReleaseMemObject(da);
@@ -166,25 +170,25 @@ static int clblast_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const vo
 #endif
 
 int yardstick_gemm(const gpuk_device_info *info, gpuk_dtype dtype, const void *a, const void *b,
-                   const bench_options *o, bench_stats *stats, const char **name) {
+                   void *c, const bench_options *o, bench_stats *stats, const char **name) {
   const int f64 = dtype == GPUK_FLOAT64;
   *name = NULL;
-  (void)a, (void)b, (void)o, (void)stats, (void)f64;
+  (void)a, (void)b, (void)c, (void)o, (void)stats, (void)f64;
 #ifdef GPUK_BENCH_HAVE_CUDA
   if (info->backend == GPUK_BACKEND_CUDA &&
-      cublas_gemm(info->platform_index, dtype, a, b, o, stats) == 0) {
+      cublas_gemm(info->platform_index, dtype, a, b, c, o, stats) == 0) {
     *name = f64 ? "cuBLAS dgemm" : "cuBLAS sgemm";
     return 0;
   }
 #endif
 #ifdef GPUK_BENCH_HAVE_CLBLAST
-  if (info->backend == GPUK_BACKEND_OPENCL && clblast_gemm(info, dtype, a, b, o, stats) == 0) {
+  if (info->backend == GPUK_BACKEND_OPENCL && clblast_gemm(info, dtype, a, b, c, o, stats) == 0) {
     *name = f64 ? "CLBlast dgemm" : "CLBlast sgemm";
     return 0;
   }
 #endif
 #ifdef GPUK_BENCH_HAVE_OPENBLAS
-  if (info->backend == GPUK_BACKEND_CPU && openblas_gemm(dtype, a, b, o, stats) == 0) {
+  if (info->backend == GPUK_BACKEND_CPU && openblas_gemm(dtype, a, b, c, o, stats) == 0) {
     *name = f64 ? "OpenBLAS dgemm" : "OpenBLAS sgemm";
     return 0;
   }
