@@ -9,16 +9,35 @@
 
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+struct float2 {
+  float x, y;
+};
 struct float4 {
   float x, y, z, w;
 };
+struct double2 {
+  double x, y;
+};
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
+
+// CUDA's integer min and max (device functions there, none on the host).
+#define GPUK_EMU_MIN_MAX(T)                          \
+  inline T min(T a, T b) { return b < a ? b : a; } \
+  inline T max(T a, T b) { return a < b ? b : a; }
+GPUK_EMU_MIN_MAX(int)
+GPUK_EMU_MIN_MAX(unsigned)
+GPUK_EMU_MIN_MAX(long)
+GPUK_EMU_MIN_MAX(unsigned long)
+GPUK_EMU_MIN_MAX(long long)
+GPUK_EMU_MIN_MAX(unsigned long long)
+#undef GPUK_EMU_MIN_MAX
 template <typename T>
 inline T __ldg(const T *p) {
   return *p;
@@ -53,6 +72,30 @@ class gpuk_emu_barrier {
 };
 extern gpuk_emu_barrier *gpuk_emu_block_barrier;
 inline void __syncthreads() { gpuk_emu_block_barrier->wait(); }
+
+// Warps: threads 32w .. 32w + 31 of the running block (the last one smaller
+// when the block is), each with a barrier of its own and a slot per thread
+// for the values its shuffles exchange.
+extern std::vector<gpuk_emu_barrier *> gpuk_emu_warp_barriers;
+extern std::vector<unsigned long long> gpuk_emu_lane_values;
+
+// __shfl_down_sync: lane l gets lane l + delta's value, or its own where that
+// lane is past the warp. Every thread of the warp must call it (the mask is
+// taken to be all of them): on a GPU a missing one is undefined behaviour,
+// here a hang.
+template <typename T>
+T __shfl_down_sync(unsigned /* mask */, T value, int delta) {
+  static_assert(sizeof(T) <= sizeof(unsigned long long), "a shuffled value is at most 8 bytes");
+  const unsigned self = threadIdx.x, lane = self % 32;
+  gpuk_emu_barrier *warp = gpuk_emu_warp_barriers[self / 32];
+  std::memcpy(&gpuk_emu_lane_values[self], &value, sizeof value);
+  warp->wait();
+  T result = value;
+  if (lane + unsigned(delta) < 32 && self + unsigned(delta) < blockDim.x)
+    std::memcpy(&result, &gpuk_emu_lane_values[self + unsigned(delta)], sizeof result);
+  warp->wait(); // nobody overwrites a slot before every lane has read it
+  return result;
+}
 
 // Runs kernel() over a grid of (grid_x, grid_y) blocks of `threads` threads.
 void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,

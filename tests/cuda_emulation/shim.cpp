@@ -3,6 +3,8 @@
 thread_local gpuk_emu_dim3 threadIdx;
 gpuk_emu_dim3 blockIdx, blockDim, gridDim;
 gpuk_emu_barrier *gpuk_emu_block_barrier;
+std::vector<gpuk_emu_barrier *> gpuk_emu_warp_barriers;
+std::vector<unsigned long long> gpuk_emu_lane_values;
 
 void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
                      const std::function<void()> &kernel) {
@@ -13,6 +15,13 @@ void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
       blockIdx = {bx, by, 0};
       gpuk_emu_barrier barrier(threads);
       gpuk_emu_block_barrier = &barrier;
+      std::deque<gpuk_emu_barrier> warps;
+      gpuk_emu_warp_barriers.clear();
+      for (unsigned first = 0; first < threads; first += 32) {
+        warps.emplace_back(threads - first < 32 ? threads - first : 32);
+        gpuk_emu_warp_barriers.push_back(&warps.back());
+      }
+      gpuk_emu_lane_values.assign(threads, 0);
       std::vector<std::thread> pool;
       for (unsigned t = 0; t < threads; t++)
         pool.emplace_back([&kernel, t] {
