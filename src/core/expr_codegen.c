@@ -77,8 +77,10 @@ static void preamble(gpuk__text *t, const gpuk__expr_spec *s, gpuk__expr_target 
   if (s->preamble) add(t, "/* preamble */\n%s\n/* end of preamble */\n", s->preamble);
 }
 
-/* The user's parameters as kernel parameters (OpenCL C). */
-void gpuk__expr_kernel_params(gpuk__text *t, const gpuk__expr_signature *sig) {
+/* "__kernel void symbol(" and the user's parameters (OpenCL C), each
+ * followed by ", ": the caller adds its own parameters and the body. */
+void gpuk__expr_kernel_open(gpuk__text *t, const char *symbol, const gpuk__expr_signature *sig) {
+  add(t, "__kernel void %s(", symbol);
   for (size_t p = 0; p < sig->count; p++) {
     const gpuk__expr_param *q = &sig->params[p];
     if (q->pointer)
@@ -179,8 +181,7 @@ static void elementwise(gpuk__text *t, const gpuk__expr_spec *s, gpuk__expr_targ
   char symbol[GPUK__EXPR_SYMBOL_SIZE];
   gpuk__expr_symbol(s->name, "", symbol);
   if (target == GPUK__TARGET_OPENCL_C) {
-    add(t, "__kernel void %s(", symbol);
-    gpuk__expr_kernel_params(t, s->sig);
+    gpuk__expr_kernel_open(t, symbol, s->sig);
     add(t,
         "const ulong gpuk_start, const ulong gpuk_stop) {\n"
         "  for (ulong i = gpuk_start + get_global_id(0); i < gpuk_stop; i += get_global_size(0)) {\n"

@@ -18,8 +18,9 @@ typedef struct gpuk__text {
 void gpuk__text_add(gpuk__text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define add gpuk__text_add /* short: the generators call it on almost every line */
 
-/* The user's parameters as OpenCL C kernel parameters, each followed by ", ". */
-void gpuk__expr_kernel_params(gpuk__text *t, const gpuk__expr_signature *sig);
+/* Opens an OpenCL C kernel: "__kernel void symbol(" and the user's
+ * parameters, each followed by ", "; the caller adds the rest. */
+void gpuk__expr_kernel_open(gpuk__text *t, const char *symbol, const gpuk__expr_signature *sig);
 
 /* The user's parameters as host C locals unpacked from gpuk_args. */
 void gpuk__expr_host_params(gpuk__text *t, const gpuk__expr_signature *sig);

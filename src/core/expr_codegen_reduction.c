@@ -111,8 +111,7 @@ static void opencl_reduction(gpuk__text *t, const gpuk__expr_spec *s, const char
   gpuk__expr_symbol(s->name, "_stage2", stage2);
   reduce_function(t, s);
   /* Stage 1: group g reduces its contiguous chunk into gpuk_partials[g]. */
-  add(t, "__kernel void %s(", stage1);
-  gpuk__expr_kernel_params(t, s->sig);
+  gpuk__expr_kernel_open(t, stage1, s->sig);
   add(t,
       "const ulong gpuk_start, const ulong gpuk_stop, const ulong gpuk_chunk, "
       "__global %s *gpuk_partials) {\n"
