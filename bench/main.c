@@ -242,7 +242,7 @@ int main(int argc, char **argv) {
     gpuk_device_info first;
     if (gpuk_device_get_info_by_index(0, &first) == GPUK_SUCCESS)
       snprintf(selectors[nsel++], 64, "%s", getenv("GPUK_DEVICE") ? getenv("GPUK_DEVICE") : first.selector);
-    if (strcmp(selectors[0], "cpu") != 0) snprintf(selectors[nsel++], 64, "cpu");
+    if (nsel == 0 || strcmp(selectors[0], "cpu") != 0) snprintf(selectors[nsel++], 64, "cpu");
   }
   for (int d = 0; d < ndev && nsel < MAX_DEVICES; d++) {
     if (!strcmp(devices[d], "all")) {
