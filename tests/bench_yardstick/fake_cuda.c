@@ -21,9 +21,6 @@ void fake_cuda_fail_call(int nth) {
   calls = 0;
   failed = NULL;
 }
-int fake_cuda_calls(void) {
-  return calls;
-}
 const char *fake_cuda_failed_call(void) {
   return failed;
 }

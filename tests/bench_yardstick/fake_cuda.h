@@ -15,9 +15,6 @@ int fake_cuda_live_objects(void);
  * an error status, counting every call; 0 fails none. */
 void fake_cuda_fail_call(int nth);
 
-/* Calls made since the last fake_cuda_fail_call. */
-int fake_cuda_calls(void);
-
 /* The name of the function that failed since then, or NULL. */
 const char *fake_cuda_failed_call(void);
 
