@@ -14,6 +14,9 @@
 #endif
 #ifdef GPUK_BENCH_HAVE_CUDA
 #include <dlfcn.h>
+#ifndef GPUK_BENCH_LIBCUDA /* the driver (tests name a stand-in) */
+#define GPUK_BENCH_LIBCUDA "libcuda.so.1"
+#endif
 #endif
 #ifdef GPUK_BENCH_HAVE_CLBLAST
 #include <clblast_c.h>
@@ -102,7 +105,7 @@ static const cublas_api *cublas_api_load(void) {
   static int state; /* 0 not tried, 1 loaded, -1 unavailable */
   if (state) return state > 0 ? &api : NULL;
   state = -1;
-  void *cu = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  void *cu = dlopen(GPUK_BENCH_LIBCUDA, RTLD_NOW | RTLD_LOCAL);
   void *blas = dlopen(GPUK_BENCH_CUBLAS, RTLD_NOW | RTLD_LOCAL);
   if (!blas) blas = dlopen("libcublas.so", RTLD_NOW | RTLD_LOCAL);
   if (!cu || !blas) return NULL;
@@ -122,7 +125,7 @@ static int cublas_gemm(int ordinal, gpuk_dtype dtype, const void *a, const void 
                        const bench_options *o, bench_stats *stats) {
   const cublas_api *cu = cublas_api_load();
   if (!cu) return 1;
-  int dev = -1, retained = 0;
+  int dev = -1, retained = 0; /* retained: a primary-context reference to give back */
   void *ctx = NULL, *handle = NULL, *e0 = NULL, *e1 = NULL;
   unsigned long long da = 0, db = 0, dc = 0;
   const size_t es = gpuk_dtype_size(dtype);

@@ -2,8 +2,8 @@
  * gpuk-bench's cuBLAS yardstick (bench/yardstick.c) opens, with cuBLAS's
  * documented column-major semantics, counting what is live and failing a
  * chosen call, so that the yardstick's calls and its clean-up on every path
- * are checked without a GPU. Built as libcuda.so.1; the yardstick opens it
- * both as the driver and as cuBLAS. */
+ * are checked without a GPU. The test has the yardstick open this one
+ * library, by its path, as both the driver and cuBLAS. */
 #include "fake_cuda.h"
 
 #include <stddef.h>

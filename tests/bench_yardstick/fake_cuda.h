@@ -1,5 +1,5 @@
 /* Controls of fake_cuda.c, the host-memory stand-in for libcuda.so.1 and
- * libcublas that test_bench_cublas_yardstick loads in their place. */
+ * libcublas that test_bench_cublas_yardstick has the yardstick open. */
 #ifndef GPUK_TESTS_FAKE_CUDA_H
 #define GPUK_TESTS_FAKE_CUDA_H
 
