@@ -144,15 +144,17 @@ class DeviceArray {
   DeviceArray &operator=(const DeviceArray &) = delete;
 
   void Write(const std::vector<T> &host) {
-    if (!host.empty())
+    if (!host.empty()) {
       EXPECT_EQ(gpuk_buffer_write(nullptr, buffer_, 0, host.size() * sizeof(T), host.data()), GPUK_SUCCESS)
           << gpuk_last_error();
+    }
   }
   std::vector<T> Read() const {
     std::vector<T> host(n_);
-    if (n_)
+    if (n_) {
       EXPECT_EQ(gpuk_buffer_read(nullptr, buffer_, 0, n_ * sizeof(T), host.data()), GPUK_SUCCESS)
           << gpuk_last_error();
+    }
     return host;
   }
   gpuk_buffer *get() const { return buffer_; }

@@ -21,7 +21,9 @@ TEST(Backends, UnavailableOnesSayWhy) {
       EXPECT_STRNE(info.reason, "") << gpuk_backend_name(info.backend);
       EXPECT_EQ(info.device_count, 0u);
     }
-    if (!info.compiled_in) EXPECT_STREQ(info.reason, "not compiled in");
+    if (!info.compiled_in) {
+      EXPECT_STREQ(info.reason, "not compiled in");
+    }
   }
 }
 
@@ -112,7 +114,9 @@ TEST_P(DeviceProperties, AreReal) {
   if (info_.backend == GPUK_BACKEND_CUDA) {
     EXPECT_GE(info_.compute_capability_major, 3);
     EXPECT_GT(info_.l2_cache_bytes, 0u);
-    if (info_.compute_capability_major >= 5) EXPECT_GT(info_.peak_gflops_f32, 0.0);
+    if (info_.compute_capability_major >= 5) {
+      EXPECT_GT(info_.peak_gflops_f32, 0.0);
+    }
     EXPECT_LE(info_.peak_gflops_f64, info_.peak_gflops_f32);
   } else {
     EXPECT_EQ(info_.compute_capability_major, 0);

@@ -11,14 +11,18 @@ class Vec : public DeviceTest {
   gpuk_buffer *Upload(const std::vector<float> &v) {
     gpuk_buffer *b = nullptr;
     EXPECT_EQ(gpuk_buffer_create(device_, (v.size() + 1) * 4, GPUK_MEM_READ_WRITE, &b), 0);
-    if (!v.empty()) EXPECT_EQ(gpuk_buffer_write(nullptr, b, 0, v.size() * 4, v.data()), 0);
+    if (!v.empty()) {
+      EXPECT_EQ(gpuk_buffer_write(nullptr, b, 0, v.size() * 4, v.data()), 0);
+    }
     return b;
   }
   // n + 1 poisoned elements in a buffer of n + 2.
   gpuk_buffer *Poisoned(size_t n) { return Upload(std::vector<float>(n + 1, kPoison)); }
   std::vector<float> Download(gpuk_buffer *b, size_t n) {
     std::vector<float> out(n, 0.0f);
-    if (n) EXPECT_EQ(gpuk_buffer_read(nullptr, b, 0, n * 4, out.data()), 0) << gpuk_last_error();
+    if (n) {
+      EXPECT_EQ(gpuk_buffer_read(nullptr, b, 0, n * 4, out.data()), 0) << gpuk_last_error();
+    }
     return out;
   }
 };
