@@ -29,6 +29,12 @@ typedef struct bench_stats {
 static inline size_t bench_gemm_lda(const bench_options *o) { return o->trans_a ? o->m : o->k; }
 static inline size_t bench_gemm_ldb(const bench_options *o) { return o->trans_b ? o->k : o->n; }
 
+/* The CUDA driver the raw-API and cuBLAS yardsticks open (a test names a
+ * stand-in). */
+#ifndef GPUK_BENCH_LIBCUDA
+#define GPUK_BENCH_LIBCUDA "libcuda.so.1"
+#endif
+
 /* Median, min and max of n samples (sorts them). */
 bench_stats bench_summarize(double *samples, int n);
 

@@ -163,7 +163,7 @@ static int raw_cu_launch(void *p) {
 static int raw_cu_sync(void *p) { return ((raw_cu *)p)->stream_sync(((raw_cu *)p)->stream) != 0; }
 
 static int raw_cu_open(int ordinal, raw_cu *c) {
-  void *h = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  void *h = dlopen(GPUK_BENCH_LIBCUDA, RTLD_NOW | RTLD_LOCAL);
   if (!h) return 1;
 #define SYM(field, name) if (!(*(void **)&c->field = dlsym(h, name))) return 1
   SYM(init, "cuInit");

@@ -14,9 +14,6 @@
 #endif
 #ifdef GPUK_BENCH_HAVE_CUDA
 #include <dlfcn.h>
-#ifndef GPUK_BENCH_LIBCUDA /* the driver (tests name a stand-in) */
-#define GPUK_BENCH_LIBCUDA "libcuda.so.1"
-#endif
 #endif
 #ifdef GPUK_BENCH_HAVE_CLBLAST
 #include <clblast_c.h>
