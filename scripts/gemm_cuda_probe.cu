@@ -1,8 +1,9 @@
 // Developer probe for kernels/gemm_cuda.cu on a GPU machine: compiled by nvcc
 // once per variant (the kernel's defines on the command line, see
 // scripts/gemm-cuda-probe.sh), it times the kernel on an n x n x n NN problem
-// against cuBLAS SGEMM (default math: no TF32) in the same process, median of
-// repeats, and checks every element against cuBLAS's result. Not part of the
+// against cuBLAS SGEMM (default math: no TF32), or DGEMM for GPUK_DOUBLE=1, in
+// the same process, median of repeats, and checks every element against
+// cuBLAS's result. Not part of the
 // library or its tests: it exists to try kernel variants quickly; the figures
 // that count come from gpuk-bench.
 #include <algorithm>
@@ -23,6 +24,16 @@
       std::exit(1);                                                           \
     }                                                                         \
   } while (0)
+
+/* cuBLAS's GEMM of the kernel's type, column-major NN. */
+cublasStatus_t cublas_gemm(cublasHandle_t h, int n, const float *alpha, const float *a,
+                           const float *b, const float *beta, float *c) {
+  return cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, alpha, a, n, b, n, beta, c, n);
+}
+cublasStatus_t cublas_gemm(cublasHandle_t h, int n, const double *alpha, const double *a,
+                           const double *b, const double *beta, double *c) {
+  return cublasDgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, alpha, a, n, b, n, beta, c, n);
+}
 
 template <typename F>
 static float median_ms(F run, int repeat) {
@@ -46,39 +57,38 @@ int main(int argc, char **argv) {
   const unsigned n = argc > 1 ? (unsigned)std::atoi(argv[1]) : 4096;
   const int repeat = argc > 2 ? std::atoi(argv[2]) : 20;
   const size_t count = (size_t)n * n;
-  std::vector<float> host(count);
+  const size_t bytes = count * sizeof(real);
+  std::vector<real> host(count);
   srand(42);
-  for (float &x : host) x = (float)rand() / RAND_MAX - 0.5f;
-  float *a, *b, *c, *ref;
-  CHECK(cudaMalloc(&a, count * 4));
-  CHECK(cudaMalloc(&b, count * 4));
-  CHECK(cudaMalloc(&c, count * 4));
-  CHECK(cudaMalloc(&ref, count * 4));
-  CHECK(cudaMemcpy(a, host.data(), count * 4, cudaMemcpyHostToDevice));
+  for (real &x : host) x = (real)rand() / RAND_MAX - (real)0.5;
+  real *a, *b, *c, *ref;
+  CHECK(cudaMalloc(&a, bytes));
+  CHECK(cudaMalloc(&b, bytes));
+  CHECK(cudaMalloc(&c, bytes));
+  CHECK(cudaMalloc(&ref, bytes));
+  CHECK(cudaMemcpy(a, host.data(), bytes, cudaMemcpyHostToDevice));
   std::reverse(host.begin(), host.end());
-  CHECK(cudaMemcpy(b, host.data(), count * 4, cudaMemcpyHostToDevice));
+  CHECK(cudaMemcpy(b, host.data(), bytes, cudaMemcpyHostToDevice));
 
   cublasHandle_t handle;
   CHECK(cublasCreate(&handle));
   CHECK(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH));
-  const float one = 1.f, zero = 0.f;
+  const real one = 1, zero = 0;
   /* Row-major C = A B is column-major C^T = B^T A^T. */
-  auto cublas = [&] {
-    CHECK(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, b, n, a, n, &zero, ref, n));
-  };
+  auto cublas = [&] { CHECK(cublas_gemm(handle, n, &one, b, a, &zero, ref)); };
   const dim3 grid((n + NWG - 1) / NWG, (n + MWG - 1) / MWG);
   auto ours = [&] {
-    gpuk_gemm_cuda<<<grid, THREADS>>>(n, n, n, 1.f, 0.f, a, 0, n, b, 0, n, c, 0, n);
+    gpuk_gemm_cuda<<<grid, THREADS>>>(n, n, n, one, zero, a, 0, n, b, 0, n, c, 0, n);
     CHECK(cudaGetLastError());
   };
   const float ms_cublas = median_ms(cublas, repeat);
-  CHECK(cudaMemset(c, 0xff, count * 4)); /* NaN: every element must be written */
+  CHECK(cudaMemset(c, 0xff, bytes)); /* NaN: every element must be written */
   const float ms_ours = median_ms(ours, repeat);
   const float ms_cublas2 = median_ms(cublas, repeat);
 
-  std::vector<float> got(count), want(count);
-  CHECK(cudaMemcpy(got.data(), c, count * 4, cudaMemcpyDeviceToHost));
-  CHECK(cudaMemcpy(want.data(), ref, count * 4, cudaMemcpyDeviceToHost));
+  std::vector<real> got(count), want(count);
+  CHECK(cudaMemcpy(got.data(), c, bytes, cudaMemcpyDeviceToHost));
+  CHECK(cudaMemcpy(want.data(), ref, bytes, cudaMemcpyDeviceToHost));
   double worst = 0;
   for (size_t i = 0; i < count; i++) {
     const double d = std::fabs((double)got[i] - want[i]) / (std::fabs((double)want[i]) + 1.0);
@@ -86,8 +96,9 @@ int main(int argc, char **argv) {
   }
   const double flops = 2.0 * n * n * n;
   const float ms_ref = std::min(ms_cublas, ms_cublas2);
+  const double tolerance = GPUK_DOUBLE ? 1e-10 : 1e-4;
   std::printf("%-44s n=%u ours %.3f ms %.1f TF/s  cublas %.3f ms %.1f TF/s  %5.1f%%  err %.1e %s\n",
               VARIANT_NAME, n, ms_ours, flops / ms_ours / 1e9, ms_ref, flops / ms_ref / 1e9,
-              100.0 * ms_ref / ms_ours, worst, worst < 1e-4 ? "ok" : "WRONG");
-  return worst < 1e-4 ? 0 : 1;
+              100.0 * ms_ref / ms_ours, worst, worst < tolerance ? "ok" : "WRONG");
+  return worst < tolerance ? 0 : 1;
 }

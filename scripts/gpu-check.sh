@@ -118,10 +118,11 @@ GPUK_CPU_ISA=avx2 "$build/bench/gpuk-bench" matmul --sizes 1024,2048 --device cp
   --block cuda:128x256x8/16x16,cuda-async:128x256x8/16x16,cuda:256x128x8/16x16,cuda-async:256x128x8/16x16,cuda:128x128x16/8x16,cuda:128x128x16/16x16,cuda-async:128x128x8/16x16,cuda:64x256x16/8x32,64x64x8/16x16 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 cat "$out/matmul.txt"
-log "matmul f64"
+log "matmul f64 (the table's portable shape, then the CUDA kernel's double shapes)"
 "$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --dtype f64 \
+  --block 64x64x8/16x16,cuda:128x128x8/16x16,cuda:64x128x8/16x16,cuda:128x64x8/16x16,cuda:64x64x8/8x8,cuda:64x64x16/16x8,cuda-async:128x64x8/16x16 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
-tail -n 3 "$out/matmul.txt"
+tail -n 8 "$out/matmul.txt"
 fi
 if want tune; then
 log "a tuning run (float, 40 shapes; its database comes back as gemm-tuning.txt)"
@@ -134,11 +135,13 @@ fi
 if want probe; then
 log "probe: kernels/gemm_cuda.cu variants against cuBLAS in one process (NN, n = 4096)"
 # The table's shape with the register double buffer (STAGES=2), then the
-# cp.async pipeline (STAGES=3, 4), which the suite does not yet reach: the
-# probe checks every element against cuBLAS.
+# cp.async pipeline (STAGES=3, 4), which the suite does not yet reach, then
+# double against cuBLAS DGEMM: the probe checks every element against cuBLAS.
 t="MWG=128,NWG=256,KWG=8,MDIMC=16,NDIMC=16" q="MWG=128,NWG=128,KWG=8,MDIMC=16,NDIMC=16"
 PROBE_DIR=/tmp/gpuk-probe "$root/scripts/gemm-cuda-probe.sh" "$t" "$t,STAGES=3" \
   "MWG=256,NWG=128,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" "$q" "$q,STAGES=3" "$q,STAGES=4" "$t" \
+  "GPUK_DOUBLE=1,$q" "GPUK_DOUBLE=1,MWG=64,NWG=128,KWG=8,MDIMC=16,NDIMC=16" \
+  "GPUK_DOUBLE=1,MWG=128,NWG=64,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" \
   > "$out/probe.txt" 2>&1 || bench_rc=$?
 cat "$out/probe.txt" | tee -a "$out/summary.txt"
 fi

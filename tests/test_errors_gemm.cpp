@@ -98,11 +98,17 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
                      b, 4, 1, &c);
   };
   const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA;
-  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, K}), GPUK_ERROR_UNSUPPORTED, "float only");
+  // Double: 16-byte vectors of 2, at most 64 results per thread.
+  GPUK_EXPECT_OK(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, K}));
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {128, 256, 8, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "product <= 64 for double (got 128x256/16x16)");
+  GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 4, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,
+                    "mwg*kwg/2 = 128 is not a multiple of mdimc*ndimc = 256");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, K, 2, 1}), GPUK_ERROR_INVALID_ARGUMENT,
                     "vwm and vwn must be 0 or 1 (got 2 and 1)");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 32, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
-                    "mwg/mdimc and nwg/ndimc in {4, 8, 16} with a product <= 128 (got 64x64/32x8)");
+                    "mwg/mdimc and nwg/ndimc in {4, 8, 16} with a product <= 128 for float (got "
+                    "64x64/32x8)");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {256, 256, 8, 16, 16, K}), GPUK_ERROR_INVALID_ARGUMENT,
                     "product <= 128");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {60, 64, 8, 8, 8, K}), GPUK_ERROR_INVALID_ARGUMENT,
@@ -115,7 +121,8 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
                     "local memory");
   GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, gpuk_gemm_kernel(5)}),
                     GPUK_ERROR_INVALID_ARGUMENT, "kernel 5 is not a gpuk_gemm_kernel");
-  // The cp.async form: three slices in flight, so 128x128x16 (two fit) does not.
+  // The cp.async form: three slices in flight, so 128x128x16 (two fit) does not,
+  // nor 128x128x8 in double.
   const gpuk_gemm_kernel A = GPUK_GEMM_KERNEL_CUDA_ASYNC;
   if (info_.compute_capability_major < 8) {
     GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, A}), GPUK_ERROR_UNSUPPORTED,
@@ -124,8 +131,9 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
     GPUK_EXPECT_OK(gemm(GPUK_FLOAT32, {128, 128, 16, 16, 16, K}));
     GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {128, 128, 16, 16, 16, A}), GPUK_ERROR_INVALID_ARGUMENT,
                       "tiles need 50688 bytes of local memory");
-    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, A}), GPUK_ERROR_UNSUPPORTED,
-                      "GPUK_GEMM_KERNEL_CUDA_ASYNC is float only");
+    GPUK_EXPECT_OK(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, A}));
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {128, 128, 8, 16, 16, A}), GPUK_ERROR_INVALID_ARGUMENT,
+                      "tiles need 50688 bytes of local memory");
   }
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }

@@ -88,6 +88,32 @@ class Gemm : public DeviceTest {
     EXPECT_EQ(outside_changed, 0u) << "writes outside C, m=" << cs.m << " n=" << cs.n;
     for (gpuk_buffer *x : {da, db, dc}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
   }
+
+  // Every transpose pair on each shape of the CUDA kernel: odd sizes (element
+  // by element at the edges), then 16-byte aligned rows and offsets (vector
+  // loads and stores), then the same with ld and offsets that break the
+  // alignment (scalar paths).
+  template <typename T>
+  void CudaKernelCases(const std::vector<gpuk_gemm_config> &shapes) {
+    for (const gpuk_gemm_config &c : shapes) {
+      if (c.kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC && info_.compute_capability_major < 8) continue;
+      for (int t = 0; t < 4; t++) {
+        const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+        Run<T>({ta, tb, 131, 97, 77, 1.0, 0.5}, &c);  // odd: scalar edge loads
+        Case aligned{ta, tb, 260, 132, 68, -1.0, 0.0};  // vector loads and stores, offsets too
+        aligned.a_off = 4;
+        aligned.b_off = 8;
+        aligned.c_off = 12;
+        aligned.pad = 4;
+        Run<T>(aligned, &c);
+        Case misaligned = aligned;  // odd ld and offset of A: scalar paths
+        misaligned.a_off = 1;
+        misaligned.pad = 3;
+        Run<T>(misaligned, &c);
+        if (HasFailure()) return;
+      }
+    }
+  }
 };
 
 const size_t kEdgeSizes[] = {0, 1, 2, 7, 31, 33, 64, 65, 127, 129};
@@ -286,26 +312,29 @@ TEST_P(Gemm, CudaKernelShapes) {
     GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
     GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
   }
-  for (const gpuk_gemm_config &c : shapes) {
-    if (c.kernel == A && info_.compute_capability_major < 8) continue;
-    for (int t = 0; t < 4; t++) {
-      const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
-      Run<float>({ta, tb, 131, 97, 77, 1.0, 0.5}, &c);  // odd: scalar edge loads
-      Case aligned{ta, tb, 260, 132, 68, -1.0, 0.0};  // float4 loads and stores, offsets too
-      aligned.a_off = 4;
-      aligned.b_off = 8;
-      aligned.c_off = 12;
-      aligned.pad = 4;
-      Run<float>(aligned, &c);
-      Case misaligned = aligned;  // ld and offsets not multiples of 4: scalar paths
-      misaligned.a_off = 1;
-      misaligned.pad = 3;
-      Run<float>(misaligned, &c);
-      if (HasFailure()) return;
-    }
-  }
+  CudaKernelCases<float>(shapes);
+  if (HasFailure()) return;
   Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 2.0, 1.0}, &shapes[3]);
   Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 513, 1031, 1, 1.0, 1.0}, &shapes[3]);
+}
+
+TEST_P(Gemm, CudaKernelShapesDouble) {
+  if (info_.backend != GPUK_BACKEND_CUDA) GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
+  if (!info_.supports_double) GTEST_SKIP() << info_.name << " has no double precision";
+  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA, A = GPUK_GEMM_KERNEL_CUDA_ASYNC;
+  const std::vector<gpuk_gemm_config> shapes = {
+      {8, 8, 4, 1, 1, K},        // the smallest legal: one thread, 8 x 8 doubles
+      {64, 64, 8, 8, 8, K},
+      {128, 128, 8, 16, 16, K},  // 8 x 8 per thread, 256 threads
+      {64, 128, 8, 16, 16, K},   // 4 x 8
+      {64, 64, 16, 16, 8, K},    // 4 x 8, kwg 16
+      {8, 8, 4, 1, 1, A},
+      {64, 64, 8, 8, 8, A},
+      {128, 64, 8, 16, 16, A},   // three slices of 8 x 8 doubles' tiles: 38400 bytes
+  };
+  CudaKernelCases<double>(shapes);
+  if (HasFailure()) return;
+  Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 513, 1031, 3, 1.0, 1.0}, &shapes[2]);
 }
 
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Gemm);

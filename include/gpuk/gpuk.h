@@ -494,9 +494,10 @@ typedef enum gpuk_transpose { GPUK_NO_TRANS = 0, GPUK_TRANS = 1 } gpuk_transpose
 typedef enum gpuk_gemm_kernel {
   /* kernels/gemm.cl: portable, every GPU backend, float and double. */
   GPUK_GEMM_KERNEL_PORTABLE = 0,
-  /* kernels/gemm_cuda.cu: CUDA devices, float only; float4 shared-memory reads,
-   * a register tile of up to 16 x 8 (or 8 x 16) results per thread and a
-   * double-buffered K loop. */
+  /* kernels/gemm_cuda.cu: CUDA devices, float and double; 16-byte
+   * shared-memory reads (float4, double2), a register tile of up to 16 x 8
+   * (or 8 x 16) floats or 8 x 8 doubles per thread and a double-buffered K
+   * loop. */
   GPUK_GEMM_KERNEL_CUDA = 1,
   /* The same kernel fed by a three-stage cp.async pipeline: slices go from
    * global to shared memory without passing through registers (compute
@@ -519,8 +520,9 @@ typedef enum gpuk_gemm_kernel {
  * - PORTABLE: mwg % (mdimc * vwm) == 0, nwg % (ndimc * vwn) == 0,
  *   (mwg * kwg / vwm) % (mdimc * ndimc) == 0, (nwg * kwg / vwn) % (mdimc * ndimc) == 0;
  * - CUDA: mwg / mdimc and nwg / ndimc each 4, 8 or 16 (exact), their product
- *   <= 128, kwg % 4 == 0, vwm and vwn 0 or 1 (its vectors are fixed),
- *   (mwg * kwg / 4) % (mdimc * ndimc) == 0, (nwg * kwg / 4) % (mdimc * ndimc) == 0;
+ *   <= 128 for float and <= 64 for double, kwg % 4 == 0, vwm and vwn 0 or 1
+ *   (its vectors are fixed: 16 bytes, v = 4 floats or 2 doubles),
+ *   (mwg * kwg / v) % (mdimc * ndimc) == 0, (nwg * kwg / v) % (mdimc * ndimc) == 0;
  * - CUDA_ASYNC: the CUDA rules, compute capability >= 8.0, and three slices
  *   (not two) of each tile in 48 KiB.
  * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */

@@ -1,6 +1,6 @@
 /* Public matrix multiply: argument checks (sizes, leading dimensions, buffer
  * extents, aliasing, block-shape rules), then the backend's own GEMM (CPU) or
- * the tiled kernels/gemm.cl (GPUs) or kernels/gemm_cuda.cu (CUDA, float). */
+ * the tiled kernels/gemm.cl (GPUs) or kernels/gemm_cuda.cu (CUDA). */
 #include <stdio.h>
 #include <string.h>
 
@@ -72,13 +72,14 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
 /* Compile options of the chosen kernel for these arguments. Vector accesses
  * along the rows of a matrix need rows that start at multiples of the width
  * (VEC_A, VEC_B, VEC_C): ld and offset both multiples of it. The CUDA kernel's
- * vectors are float4 along every matrix; the portable kernel's run along A^T
- * (vwm), B and C (vwn). */
+ * vectors are 16 bytes (float4, double2) along every matrix; the portable
+ * kernel's run along A^T (vwm), B and C (vwn). */
 static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size) {
   const gpuk_gemm_config *c = &g->config;
   const int cuda = gpuk__gemm_is_cuda(c->kernel);
-  const unsigned vwm = cuda ? 4 : gpuk__gemm_width(c->vwm);
-  const unsigned vwn = cuda ? 4 : gpuk__gemm_width(c->vwn);
+  const int dbl = g->dtype == GPUK_FLOAT64;
+  const unsigned vwm = cuda ? gpuk__gemm_cuda_vector(g->dtype) : gpuk__gemm_width(c->vwm);
+  const unsigned vwn = cuda ? gpuk__gemm_cuda_vector(g->dtype) : gpuk__gemm_width(c->vwn);
 #define ALIGNED_ROWS(x, w) ((g->ld##x % (w) == 0 && g->x##_offset % (w) == 0) ? 1 : 0)
   int n = snprintf(options, size,
                    "-DMWG=%u -DNWG=%u -DKWG=%u -DMDIMC=%u -DNDIMC=%u -DTRANS_A=%d -DTRANS_B=%d "
@@ -87,10 +88,10 @@ static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size)
                    ALIGNED_ROWS(a, vwm), ALIGNED_ROWS(b, vwn), ALIGNED_ROWS(c, vwn));
 #undef ALIGNED_ROWS
   if (cuda)
-    snprintf(options + n, size - (size_t)n, " -DSTAGES=%u", gpuk__gemm_cuda_stages(c->kernel));
+    snprintf(options + n, size - (size_t)n, " -DSTAGES=%u -DGPUK_DOUBLE=%d",
+             gpuk__gemm_cuda_stages(c->kernel), dbl);
   else
-    snprintf(options + n, size - (size_t)n, " -DVWM=%u -DVWN=%u -DGPUK_DOUBLE=%d", vwm, vwn,
-             g->dtype == GPUK_FLOAT64);
+    snprintf(options + n, size - (size_t)n, " -DVWM=%u -DVWN=%u -DGPUK_DOUBLE=%d", vwm, vwn, dbl);
 }
 
 static gpuk_status gemm_with_kernel(gpuk_stream *s, const gpuk__gemm_args *g) {

@@ -35,6 +35,11 @@ static inline unsigned gpuk__gemm_cuda_stages(gpuk_gemm_kernel kernel) {
   return kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? 3 : 2;
 }
 
+/* Elements in one of kernels/gemm_cuda.cu's 16-byte vectors (its VW). */
+static inline unsigned gpuk__gemm_cuda_vector(gpuk_dtype dtype) {
+  return dtype == GPUK_FLOAT64 ? 2 : 4;
+}
+
 /* A vector width of a config: 0 (a zero-initialised field) means 1. */
 static inline unsigned gpuk__gemm_width(unsigned width) { return width ? width : 1; }
 

@@ -39,34 +39,33 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
   if (info->backend != GPUK_BACKEND_CUDA)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "config: %s runs on CUDA devices only, not on %s", name, info->name);
-  if (dtype != GPUK_FLOAT32)
-    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "config: %s is float only; use GPUK_GEMM_KERNEL_PORTABLE for double",
-                           name);
   if (c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC && info->compute_capability_major < 8)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "config: %s needs cp.async (compute capability 8.0 or later); %s is "
                            "%d.%d",
                            name, info->name, info->compute_capability_major,
                            info->compute_capability_minor);
-  /* Results per thread along m and n: 4 x 4 quadrants, at most 128 results. */
+  /* Results per thread along m and n, at most 128 floats or 64 doubles (512
+   * bytes of registers); values move in 16-byte vectors of `vector` elements. */
+  const int dbl = dtype == GPUK_FLOAT64;
   const unsigned tm = c->mwg / c->mdimc, tn = c->nwg / c->ndimc;
+  const unsigned max_results = dbl ? 64 : 128, vector = gpuk__gemm_cuda_vector(dtype);
   if (c->mwg % c->mdimc || c->nwg % c->ndimc || tm % 4 || tn % 4 || tm > 16 || tn > 16 ||
-      tm * tn > 128)
+      tm * tn > max_results)
     return CONFIG_ERROR("the CUDA kernel needs mwg/mdimc and nwg/ndimc in {4, 8, 16} with a product "
-                        "<= 128 (got %ux%u/%ux%u)",
-                        c->mwg, c->nwg, c->mdimc, c->ndimc);
+                        "<= %u for %s (got %ux%u/%ux%u)",
+                        max_results, dbl ? "double" : "float", c->mwg, c->nwg, c->mdimc, c->ndimc);
   if (c->kwg % 4) return CONFIG_ERROR("the CUDA kernel needs kwg %% 4 == 0 (got %u)", c->kwg);
   if (gpuk__gemm_width(c->vwm) != 1 || gpuk__gemm_width(c->vwn) != 1)
     return CONFIG_ERROR("the CUDA kernel's vectors are fixed: vwm and vwn must be 0 or 1 (got %u "
                         "and %u)",
                         c->vwm, c->vwn);
-  if ((c->mwg * c->kwg / 4) % threads)
-    return CONFIG_ERROR("mwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
-                        c->mwg * c->kwg / 4, threads);
-  if ((c->nwg * c->kwg / 4) % threads)
-    return CONFIG_ERROR("nwg*kwg/4 = %u is not a multiple of mdimc*ndimc = %u",
-                        c->nwg * c->kwg / 4, threads);
+  if ((c->mwg * c->kwg / vector) % threads)
+    return CONFIG_ERROR("mwg*kwg/%u = %u is not a multiple of mdimc*ndimc = %u", vector,
+                        c->mwg * c->kwg / vector, threads);
+  if ((c->nwg * c->kwg / vector) % threads)
+    return CONFIG_ERROR("nwg*kwg/%u = %u is not a multiple of mdimc*ndimc = %u", vector,
+                        c->nwg * c->kwg / vector, threads);
   return GPUK_SUCCESS;
 }
 

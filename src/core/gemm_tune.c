@@ -19,8 +19,10 @@ static const unsigned tile_sizes[] = {32, 64, 128};
 static const unsigned k_slices[] = {8, 16, 32};
 static const unsigned group_sides[] = {8, 16, 32};
 static const unsigned cuda_group_sides[] = {4, 8, 16};
-/* Results per thread (along m, along n) of the CUDA kernel. */
-static const unsigned cuda_thread_tiles[][2] = {{8, 8}, {16, 8}, {8, 16}};
+/* Results per thread (along m, along n) of the CUDA kernel: at most 128
+ * floats or 64 doubles, which take the same registers. */
+static const unsigned cuda_float_tiles[][2] = {{8, 8}, {16, 8}, {8, 16}};
+static const unsigned cuda_double_tiles[][2] = {{8, 8}, {4, 8}, {8, 4}};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct candidates {
@@ -73,16 +75,19 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
                                               GPUK_GEMM_KERNEL_PORTABLE, widths[w][0],
                                               widths[w][1]},
                            1);
-  if (info->backend != GPUK_BACKEND_CUDA || dtype != GPUK_FLOAT32) return;
+  if (info->backend != GPUK_BACKEND_CUDA) return;
+  const unsigned(*tiles)[2] = dtype == GPUK_FLOAT64 ? cuda_double_tiles : cuda_float_tiles;
+  const size_t tile_count =
+      dtype == GPUK_FLOAT64 ? COUNT(cuda_double_tiles) : COUNT(cuda_float_tiles);
   const gpuk_gemm_kernel cuda_kernels[] = {GPUK_GEMM_KERNEL_CUDA, GPUK_GEMM_KERNEL_CUDA_ASYNC};
   for (size_t f = 0; f < COUNT(cuda_kernels); f++)
-    for (size_t t = 0; t < COUNT(cuda_thread_tiles); t++)
+    for (size_t t = 0; t < tile_count; t++)
       for (size_t k = 0; k < COUNT(k_slices); k++)
         for (size_t y = 0; y < COUNT(cuda_group_sides); y++)
           for (size_t x = 0; x < COUNT(cuda_group_sides); x++)
             add_if_legal(c, info, dtype,
-                         (gpuk_gemm_config){cuda_thread_tiles[t][0] * cuda_group_sides[y],
-                                            cuda_thread_tiles[t][1] * cuda_group_sides[x],
+                         (gpuk_gemm_config){tiles[t][0] * cuda_group_sides[y],
+                                            tiles[t][1] * cuda_group_sides[x],
                                             k_slices[k], cuda_group_sides[y], cuda_group_sides[x],
                                             cuda_kernels[f], 1, 1},
                          1);

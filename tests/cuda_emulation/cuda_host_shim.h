@@ -26,6 +26,7 @@ struct double2 {
   double x, y;
 };
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
+inline double2 make_double2(double x, double y) { return {x, y}; }
 
 // CUDA's integer min and max (device functions there, none on the host).
 #define GPUK_EMU_MIN_MAX(T)                          \
@@ -116,16 +117,25 @@ void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
 // or overwrites a buffer other threads still read gets stale values.
 #define GPUK_EMULATED_CP_ASYNC 1
 struct gpuk_emu_copy {
-  float *dst;
-  float value;
+  void *dst;
+  unsigned char value[8];
+  size_t size;
 };
 inline thread_local std::vector<gpuk_emu_copy> gpuk_emu_open_group;
 inline thread_local std::deque<std::vector<gpuk_emu_copy>> gpuk_emu_committed;
-inline void cp_async4(float *dst, const float *src, bool valid) {
-  gpuk_emu_open_group.push_back({dst, valid ? *src : 0.f});
+// One element (float or double) of src, or zero when not valid.
+template <typename T>
+inline void cp_async_element(T *dst, const T *src, bool valid) {
+  static_assert(sizeof(T) <= 8, "cp.async copies 4, 8 or 16 bytes");
+  const T value = valid ? *src : T(0);
+  gpuk_emu_copy c{dst, {}, sizeof value};
+  std::memcpy(c.value, &value, sizeof value);
+  gpuk_emu_open_group.push_back(c);
 }
-inline void cp_async16(float *dst, const float *src) {
-  for (int j = 0; j < 4; j++) gpuk_emu_open_group.push_back({dst + j, src[j]});
+// 16 bytes, as the elements they hold.
+template <typename T>
+inline void cp_async16(T *dst, const T *src) {
+  for (size_t j = 0; j < 16 / sizeof(T); j++) cp_async_element(dst + j, src + j, true);
 }
 inline void cp_async_commit() {
   gpuk_emu_committed.push_back(std::move(gpuk_emu_open_group));
@@ -134,7 +144,7 @@ inline void cp_async_commit() {
 template <int pending>
 inline void cp_async_wait() {
   while (gpuk_emu_committed.size() > size_t(pending)) {
-    for (const gpuk_emu_copy &c : gpuk_emu_committed.front()) *c.dst = c.value;
+    for (const gpuk_emu_copy &c : gpuk_emu_committed.front()) std::memcpy(c.dst, c.value, c.size);
     gpuk_emu_committed.pop_front();
   }
 }

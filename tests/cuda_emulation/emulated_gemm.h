@@ -7,22 +7,25 @@
 #include <string>
 #include <vector>
 
+// One launch's arguments; the matrices hold floats or doubles, as the variant
+// was compiled (alpha and beta are converted to that type).
 struct EmulatedGemmCall {
   unsigned m, n, k;
-  float alpha, beta;
-  const float *a;
+  double alpha, beta;
+  const void *a;
   unsigned long long a_offset;
   unsigned lda;
-  const float *b;
+  const void *b;
   unsigned long long b_offset;
   unsigned ldb;
-  float *c;
+  void *c;
   unsigned long long c_offset;
   unsigned ldc;
 };
 
 struct EmulatedGemm {
   std::string name;
+  bool is_double;
   unsigned mwg, nwg, kwg, mdimc, ndimc;
   bool trans_a, trans_b, vec_a, vec_b, vec_c;
   void (*launch)(const EmulatedGemmCall &call);
