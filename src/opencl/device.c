@@ -9,13 +9,23 @@
 
 #define MAX_PLATFORMS 16
 
+/* A string property cut to size - 1 characters (a driver refuses a buffer
+ * shorter than the whole value, so it is read whole first); "" on failure. */
 static void device_string(cl_device_id d, cl_device_info what, char *out, size_t size) {
   out[0] = '\0';
-  if (clGetDeviceInfo(d, what, size, out, NULL) != CL_SUCCESS) out[0] = '\0';
-  out[size - 1] = '\0';
-  /* Some drivers pad names with spaces. */
-  size_t n = strlen(out);
-  while (n > 0 && out[n - 1] == ' ') out[--n] = '\0';
+  size_t whole = 0;
+  if (clGetDeviceInfo(d, what, 0, NULL, &whole) != CL_SUCCESS || whole == 0) return;
+  char *value = malloc(whole);
+  if (!value) return;
+  if (clGetDeviceInfo(d, what, whole, value, NULL) == CL_SUCCESS) {
+    value[whole - 1] = '\0';
+    size_t n = strnlen(value, size - 1);
+    memcpy(out, value, n);
+    out[n] = '\0';
+    /* Some drivers pad names with spaces. */
+    while (n > 0 && out[n - 1] == ' ') out[--n] = '\0';
+  }
+  free(value);
 }
 
 static uint64_t device_u64(cl_device_id d, cl_device_info what) {
@@ -34,7 +44,9 @@ static void describe(cl_device_id id, int platform, int index, gpuk__device_entr
   e->native = id;
   device_string(id, CL_DEVICE_NAME, info->name, sizeof info->name);
   device_string(id, CL_DEVICE_VENDOR, info->vendor, sizeof info->vendor);
-  char version[64], driver[64];
+  /* Sized so that "version; driver d" always fits driver_version: 63 + 9 + 55
+   * characters and the NUL make 128. */
+  char version[64], driver[sizeof info->driver_version - sizeof version - 8];
   device_string(id, CL_DEVICE_VERSION, version, sizeof version);
   device_string(id, CL_DRIVER_VERSION, driver, sizeof driver);
   snprintf(info->driver_version, sizeof info->driver_version, "%s; driver %s", version, driver);
