@@ -170,6 +170,19 @@ TEST_P(CudaCompile, ErrorsComeWithTheLog) {
   EXPECT_EQ(log.find("warning"), std::string::npos) << log;
 }
 
+TEST_P(CudaCompile, OptionWordsAreCountedNotDropped) {
+  // 61 words of options fit beside the library's own; one more is refused by name.
+  const char *source = "#if N != 61\n#error N\n#endif\n";
+  std::string options;
+  for (int i = 1; i <= 61; i++) options += "-DN=" + std::to_string(i) + " ";
+  GPUK_EXPECT_OK(gpuk_cuda_compile_check(source, GPUK_SOURCE_CUDA, GetParam().c_str(),
+                                         options.c_str()));
+  options += "-DN=62";
+  GPUK_EXPECT_ERROR(gpuk_cuda_compile_check(source, GPUK_SOURCE_CUDA, GetParam().c_str(),
+                                            options.c_str()),
+                    GPUK_ERROR_INVALID_ARGUMENT, "options: more than 61 words");
+}
+
 INSTANTIATE_TEST_SUITE_P(Archs, CudaCompile, testing::Values("sm_80", "sm_90"));
 
 TEST(CudaCompileArgs, BadInput) {

@@ -12,15 +12,24 @@
 
 #define MAX_OPTIONS 64
 
-/* Splits options on spaces into argv (a copy is kept in *storage). */
-static size_t split_options(const char *options, char **storage, const char **argv) {
-  size_t n = 0;
+/* Splits options on spaces into argv, at most `max` words (a copy is kept in
+ * *storage). strtok_r: threads may compile at the same time. */
+static gpuk_status split_options(const char *options, char **storage, const char **argv,
+                                 size_t max, size_t *count) {
+  *count = 0;
   *storage = strdup(options ? options : "");
-  if (!*storage) return 0;
-  for (char *tok = strtok(*storage, " \t\n"); tok && n < MAX_OPTIONS - 3;
-       tok = strtok(NULL, " \t\n"))
-    argv[n++] = tok;
-  return n;
+  if (!*storage) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot copy the options");
+  char *rest = NULL;
+  for (char *tok = strtok_r(*storage, " \t\n", &rest); tok;
+       tok = strtok_r(NULL, " \t\n", &rest)) {
+    if (*count == max) {
+      free(*storage);
+      *storage = NULL;
+      return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "options: more than %zu words", max);
+    }
+    argv[(*count)++] = tok;
+  }
+  return GPUK_SUCCESS;
 }
 
 gpuk_status gpuk__nvrtc_compile(const char *source, gpuk_source_language language,
@@ -29,25 +38,32 @@ gpuk_status gpuk__nvrtc_compile(const char *source, gpuk_source_language languag
   char reason[512];
   const gpuk__nvrtc_api *nv = gpuk__nvrtc_load(reason, sizeof reason);
   if (!nv) return gpuk__set_error(GPUK_ERROR_BACKEND_UNAVAILABLE, "%s", reason);
+  const char *argv[MAX_OPTIONS];
+  char *storage = NULL;
+  size_t argc;
+  gpuk_status st = split_options(options, &storage, argv, MAX_OPTIONS - 3, &argc);
+  if (st) return st;
   char *full = NULL;
   if (language == GPUK_SOURCE_OPENCL_C) {
     const char *prelude = gpuk__embedded_source("cuda_prelude.h");
     size_t n = strlen(prelude) + strlen(source) + 32;
     full = malloc(n);
-    if (!full) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate the source");
+    if (!full) {
+      free(storage);
+      return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate the source");
+    }
     snprintf(full, n, "%s\n#line 1\n%s", prelude, source);
   }
   nvrtcProgram prog;
   nvrtcResult r = nv->nvrtcCreateProgram(&prog, full ? full : source, "gpuk_kernel.cu", 0, NULL,
                                          NULL);
   free(full);
-  if (r != NVRTC_SUCCESS)
+  if (r != NVRTC_SUCCESS) {
+    free(storage);
     return gpuk__set_error(GPUK_ERROR_BUILD, "nvrtcCreateProgram: %s", nv->nvrtcGetErrorString(r));
+  }
   char arch_option[64];
   snprintf(arch_option, sizeof arch_option, "--gpu-architecture=%s", arch);
-  const char *argv[MAX_OPTIONS];
-  char *storage = NULL;
-  size_t argc = split_options(options, &storage, argv);
   argv[argc++] = arch_option;
   argv[argc++] = "--std=c++17";
   /* Portable sources declare helper functions without __device__. */
@@ -59,7 +75,6 @@ gpuk_status gpuk__nvrtc_compile(const char *source, gpuk_source_language languag
     *log = malloc(log_size);
     if (*log && nv->nvrtcGetProgramLog(prog, *log) != NVRTC_SUCCESS) (*log)[0] = '\0';
   }
-  gpuk_status st = GPUK_SUCCESS;
   if (r != NVRTC_SUCCESS) {
     st = gpuk__set_error(GPUK_ERROR_BUILD, "NVRTC %d.%d build for %s failed (%s); compiler log:",
                          nv->major, nv->minor, arch, nv->nvrtcGetErrorString(r));
