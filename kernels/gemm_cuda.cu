@@ -28,8 +28,12 @@
  * shared memory while slice s is multiplied, with no registers or stores of
  * the thread's own (elements of a row of op(A) go one by one, since they are
  * stored transposed; vector runs go 16 bytes at once).
+ * MMA=1 (double, sm_80 and later; not yet run on a GPU) multiplies the
+ * shared slices on the FP64 tensor cores (mma.sync m8n8k4, double precision
+ * throughout, unlike TF32) instead of the FMA pipes: threads form warps of
+ * 8 x 4, each warp computing an 8*TM x 4*TN block of the tile.
  * Defines: GPUK_DOUBLE MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B
- * VEC_C STAGES (and MIN_BLOCKS, to try other register budgets with
+ * VEC_C STAGES MMA (and MIN_BLOCKS, to try other register budgets with
  * scripts/gemm-cuda-probe.sh).
  * Tried on an H100 and left out (no gain at n = 4096 in float): explicitly
  * double-buffered register fragments, storing the next slices earlier in the
@@ -70,6 +74,9 @@
 #ifndef GPUK_DOUBLE
 #define GPUK_DOUBLE 0
 #endif
+#ifndef MMA
+#define MMA 0
+#endif
 
 #if GPUK_DOUBLE
 typedef double real;
@@ -105,6 +112,10 @@ typedef float4 realv;
 #endif
 #if STAGES < 2 || (STAGES > 2 && defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800)
 #error "gemm_cuda.cu: STAGES is 2 (register double buffer) or >= 3 (cp.async, sm_80 and later)"
+#endif
+#if MMA && (!GPUK_DOUBLE || MDIMC % 8 || NDIMC % 4 || \
+            (defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800))
+#error "gemm_cuda.cu: MMA is for double (FP64 tensor cores, sm_80 and later), with MDIMC % 8 == 0 and NDIMC % 4 == 0 (warps of 8 x 4 threads)"
 #endif
 #if BUFFERS * KWG * (MWG + NWG + 2 * PAD) * 4 * WORDS > 48 * 1024
 #error "gemm_cuda.cu: the shared-memory slices exceed 48 KB (fewer STAGES or a smaller tile)"
@@ -321,35 +332,101 @@ static __device__ __forceinline__ void store_slices(const slice_regs &r, real (*
 }
 #endif
 
+/* Each way of multiplying (MMA or FFMA) says where a thread's work lies (a
+ * place, from thread_place), where its results acc[i][j] go in the tile
+ * (result_row, result_col) and how it multiplies slices (multiply_slice). */
+#if MMA
+/* Warps of 8 x 4 threads in a (MDIMC / 8) x (NDIMC / 4) grid: the warp at
+ * (wm, wn) computes the 8*TM x 4*TN results from row wm * 8*TM and column
+ * wn * 4*TN of the tile as TM x TN/2 tiles of 8 x 8, each 4 deep per
+ * mma.sync.m8n8k4 (FP64 tensor cores): lane l brings A[l/4][l%4] of each
+ * 8 x 4 fragment and B[l%4][l/4] of each 4 x 8 one, and holds
+ * C[l/4][2(l%4) + {0, 1}] of each 8 x 8 tile (acc[i][j], a double2). */
+struct place {
+  uint a, b;     /* the columns of its first fragment values in the slices */
+  uint depth;    /* its depth within each 4-deep step */
+  uint row, col; /* where its result acc[0][0] lies in the tile */
+};
+static __device__ __forceinline__ place thread_place(uint tid) {
+  const uint lane = tid % 32, warp = tid / 32;
+  const uint row = (warp / (NDIMC / 4)) * 8 * TM, col = (warp % (NDIMC / 4)) * 4 * TN;
+  return {row + lane / 4, col + lane / 4, lane % 4, row + lane / 4, col + 2 * (lane % 4)};
+}
+static __device__ __forceinline__ uint result_row(place t, int i) { return t.row + 8 * i; }
+static __device__ __forceinline__ uint result_col(place t, int j) { return t.col + 8 * j; }
+
+#ifndef GPUK_EMULATED_MMA /* tests/cuda_emulation defines its own */
+/* c += the 8 x 4 by 4 x 8 product of the warp's fragments a and b. */
+static __device__ __forceinline__ void mma_m8n8k4(double2 &c, double a, double b) {
+  asm volatile("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0,%1}, {%2}, {%3}, {%0,%1};\n"
+               : "+d"(c.x), "+d"(c.y)
+               : "d"(a), "d"(b));
+}
+#endif
+
+/* acc += the product of the KWG-deep shared slices as (k x MWG) and bs (k x NWG). */
+static __device__ __forceinline__ void multiply_slice(realv (&acc)[TM][TN / VW],
+                                                      real (*as)[MWG + PAD],
+                                                      real (*bs)[NWG + PAD], place t) {
+#pragma unroll
+  for (int p = 0; p < KWG; p += 4) {
+    real af[TM], bf[TN / 2];
+#pragma unroll
+    for (int i = 0; i < TM; i++) af[i] = as[p + t.depth][t.a + 8 * i];
+#pragma unroll
+    for (int j = 0; j < TN / 2; j++) bf[j] = bs[p + t.depth][t.b + 8 * j];
+#pragma unroll
+    for (int i = 0; i < TM; i++)
+#pragma unroll
+      for (int j = 0; j < TN / 2; j++) mma_m8n8k4(acc[i][j], af[i], bf[j]);
+  }
+}
+#else
+/* Thread (tm, tn) = (tid / NDIMC, tid % NDIMC) owns VW x VW quadrants of
+ * results: quadrant (q, r) at row q * VW*MDIMC + VW*tm and column
+ * r * VW*NDIMC + VW*tn of the tile. */
+struct place {
+  uint tm, tn;
+};
+static __device__ __forceinline__ place thread_place(uint tid) {
+  return {tid / NDIMC, tid % NDIMC};
+}
+static __device__ __forceinline__ uint result_row(place t, int i) {
+  return (i / VW) * VW * MDIMC + VW * t.tm + i % VW;
+}
+static __device__ __forceinline__ uint result_col(place t, int j) {
+  return j * VW * NDIMC + VW * t.tn;
+}
+
 /* The fragments of one depth of the shared slices: TM values of op(A) and TN
- * of op(B), as 16-byte reads (quadrant q of the thread starts at q * VW*MDIMC
- * + VW*tm, resp. q * VW*NDIMC + VW*tn). */
+ * of op(B), as 16-byte reads of the thread's quadrants. */
 static __device__ __forceinline__ void load_fragments(real *av, realv *bv, const real *as_row,
-                                                      const real *bs_row, uint tm, uint tn) {
+                                                      const real *bs_row, place t) {
 #pragma unroll
   for (int q = 0; q < TM / VW; q++)
-    vector_elements(*reinterpret_cast<const realv *>(as_row + q * VW * MDIMC + VW * tm),
+    vector_elements(*reinterpret_cast<const realv *>(as_row + q * VW * MDIMC + VW * t.tm),
                     av + VW * q);
 #pragma unroll
   for (int q = 0; q < TN / VW; q++)
-    bv[q] = *reinterpret_cast<const realv *>(bs_row + q * VW * NDIMC + VW * tn);
+    bv[q] = *reinterpret_cast<const realv *>(bs_row + q * VW * NDIMC + VW * t.tn);
 }
 
 /* acc += the product of the KWG-deep shared slices as (k x MWG) and bs (k x NWG). */
 static __device__ __forceinline__ void multiply_slice(realv (&acc)[TM][TN / VW],
                                                       real (*as)[MWG + PAD],
-                                                      real (*bs)[NWG + PAD], uint tm, uint tn) {
+                                                      real (*bs)[NWG + PAD], place t) {
 #pragma unroll
   for (int p = 0; p < KWG; p++) {
     real av[TM];
     realv bv[TN / VW];
-    load_fragments(av, bv, as[p], bs[p], tm, tn);
+    load_fragments(av, bv, as[p], bs[p], t);
 #pragma unroll
     for (int i = 0; i < TM; i++)
 #pragma unroll
       for (int j = 0; j < TN / VW; j++) fma_vector(acc[i][j], av[i], bv[j]);
   }
 }
+#endif
 
 /* Writes VW results of one row of C at column gj (valid: columns left in the row). */
 static __device__ __forceinline__ void store_results(real *__restrict__ out, int valid, realv acc,
@@ -385,7 +462,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
   b += b_offset;
   c += c_offset;
   const uint tid = threadIdx.x;
-  const uint tn = tid % NDIMC, tm = tid / NDIMC;
+  const place t = thread_place(tid);
   const uint row0 = blockIdx.y * MWG, col0 = blockIdx.x * NWG;
 
   realv acc[TM][TN / VW];
@@ -416,7 +493,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
       copy_slices_async(as[next % STAGES], bs[next % STAGES], a, b, lda, ldb, m, n, k, row0, col0,
                         next * KWG, tid);
     cp_async_commit();
-    multiply_slice(acc, as[s % STAGES], bs[s % STAGES], tm, tn);
+    multiply_slice(acc, as[s % STAGES], bs[s % STAGES], t);
   }
 #else
   slice_regs r;
@@ -428,7 +505,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
     const uint cur = s & 1;
     const bool more = s + 1 < slices;
     if (more) load_slices(r, a, b, lda, ldb, m, n, k, row0, col0, (s + 1) * KWG, tid);
-    multiply_slice(acc, as[cur], bs[cur], tm, tn);
+    multiply_slice(acc, as[cur], bs[cur], t);
     if (more) store_slices(r, as[cur ^ 1], bs[cur ^ 1], tid);
     __syncthreads();
   }
@@ -436,11 +513,11 @@ extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
 
 #pragma unroll
   for (int i = 0; i < TM; i++) {
-    const uint gi = row0 + (i / VW) * VW * MDIMC + VW * tm + i % VW;
+    const uint gi = row0 + result_row(t, i);
     if (gi >= m) continue;
 #pragma unroll
     for (int j = 0; j < TN / VW; j++) {
-      const uint gj = col0 + j * VW * NDIMC + VW * tn;
+      const uint gj = col0 + result_col(t, j);
       store_results(c + (u64)gi * ldc + gj, (int)n - (int)gj, acc[i][j], alpha, beta);
     }
   }

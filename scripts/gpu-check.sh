@@ -118,11 +118,11 @@ GPUK_CPU_ISA=avx2 "$build/bench/gpuk-bench" matmul --sizes 1024,2048 --device cp
   --block cuda:128x256x8/16x16,cuda-async:128x256x8/16x16,cuda:256x128x8/16x16,cuda-async:256x128x8/16x16,cuda:128x128x16/8x16,cuda:128x128x16/16x16,cuda-async:128x128x8/16x16,cuda:64x256x16/8x32,64x64x8/16x16 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 cat "$out/matmul.txt"
-log "matmul f64 (the table's portable shape, then the CUDA kernel's double shapes)"
+log "matmul f64 (the table's portable shape, then the CUDA kernel's double shapes, FMA and tensor cores)"
 "$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --dtype f64 \
-  --block 64x64x8/16x16,cuda:128x128x8/16x16,cuda:64x128x8/16x16,cuda:128x64x8/16x16,cuda:64x64x8/8x8,cuda:64x64x16/16x8,cuda-async:128x64x8/16x16 \
+  --block 64x64x8/16x16,cuda:128x128x8/16x16,cuda:64x128x8/16x16,cuda:128x64x8/16x16,cuda:64x64x8/8x8,cuda:64x64x16/16x8,cuda-async:128x64x8/16x16,cuda-mma:128x128x8/16x16,cuda-mma:128x64x8/16x8,cuda-mma:64x64x8/8x8,cuda-mma:64x64x16/8x8 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
-tail -n 8 "$out/matmul.txt"
+tail -n 12 "$out/matmul.txt"
 fi
 if want tune; then
 log "a tuning run (float, 40 shapes; its database comes back as gemm-tuning.txt)"
@@ -136,12 +136,15 @@ if want probe; then
 log "probe: kernels/gemm_cuda.cu variants against cuBLAS in one process (NN, n = 4096)"
 # The table's shape with the register double buffer (STAGES=2), then the
 # cp.async pipeline (STAGES=3, 4), which the suite does not yet reach, then
-# double against cuBLAS DGEMM: the probe checks every element against cuBLAS.
+# double against cuBLAS DGEMM (FMA, then the FP64 tensor cores, MMA=1): the
+# probe checks every element against cuBLAS.
 t="MWG=128,NWG=256,KWG=8,MDIMC=16,NDIMC=16" q="MWG=128,NWG=128,KWG=8,MDIMC=16,NDIMC=16"
 PROBE_DIR=/tmp/gpuk-probe "$root/scripts/gemm-cuda-probe.sh" "$t" "$t,STAGES=3" \
   "MWG=256,NWG=128,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" "$q" "$q,STAGES=3" "$q,STAGES=4" "$t" \
   "GPUK_DOUBLE=1,$q" "GPUK_DOUBLE=1,MWG=64,NWG=128,KWG=8,MDIMC=16,NDIMC=16" \
   "GPUK_DOUBLE=1,MWG=128,NWG=64,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" \
+  "GPUK_DOUBLE=1,MMA=1,$q" "GPUK_DOUBLE=1,MMA=1,MWG=64,NWG=64,KWG=16,MDIMC=8,NDIMC=8" \
+  "GPUK_DOUBLE=1,MMA=1,MWG=128,NWG=64,KWG=8,MDIMC=16,NDIMC=8,STAGES=3" \
   > "$out/probe.txt" 2>&1 || bench_rc=$?
 cat "$out/probe.txt" | tee -a "$out/summary.txt"
 fi

@@ -82,7 +82,12 @@ TEST_P(CudaCompile, CudaGemmVariants) {
         "-DGPUK_DOUBLE=1", "-DGPUK_DOUBLE=1 -DTRANS_A=1 -DTRANS_B=1 -DVEC_A=0 -DVEC_B=0 -DVEC_C=0",
         "-DGPUK_DOUBLE=1 -DMWG=64 -DNWG=64 -DKWG=16 -DMDIMC=16 -DNDIMC=8 -DTRANS_B=1",
         "-DGPUK_DOUBLE=1 -DMWG=128 -DNWG=64 -DKWG=8 -DMDIMC=16 -DNDIMC=16 -DSTAGES=3 -DTRANS_A=1",
-        "-DGPUK_DOUBLE=1 -DMWG=64 -DNWG=64 -DKWG=8 -DMDIMC=8 -DNDIMC=8 -DSTAGES=4 -DVEC_A=0"})
+        "-DGPUK_DOUBLE=1 -DMWG=64 -DNWG=64 -DKWG=8 -DMDIMC=8 -DNDIMC=8 -DSTAGES=4 -DVEC_A=0",
+        // double on the FP64 tensor cores
+        "-DGPUK_DOUBLE=1 -DMMA=1", "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=32 -DNWG=16 -DKWG=4 -DMDIMC=8 -DNDIMC=4",
+        "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=128 -DNWG=64 -DMDIMC=16 -DNDIMC=8 -DTRANS_A=1 -DTRANS_B=1 "
+        "-DVEC_A=0 -DVEC_B=0 -DVEC_C=0",
+        "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=64 -DNWG=64 -DMDIMC=8 -DNDIMC=8 -DSTAGES=3"})
     EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(), options),
               GPUK_SUCCESS)
         << options << ": " << gpuk_last_error();
@@ -91,7 +96,9 @@ TEST_P(CudaCompile, CudaGemmVariants) {
                               "-DSTAGES=1", "-DMWG=128 -DNWG=256 -DKWG=16 -DSTAGES=3",
                               // double: 16 x 8 results per thread is 256 registers; 48 KB of tiles
                               "-DGPUK_DOUBLE=1 -DMWG=256 -DNWG=128 -DKWG=8",
-                              "-DGPUK_DOUBLE=1 -DMWG=128 -DNWG=128 -DKWG=8 -DSTAGES=3"})
+                              "-DGPUK_DOUBLE=1 -DMWG=128 -DNWG=128 -DKWG=8 -DSTAGES=3",
+                              // the tensor cores: double only, warps of 8 x 4
+                              "-DMMA=1", "-DGPUK_DOUBLE=1 -DMMA=1 -DMDIMC=4 -DMWG=64"})
     EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(), options),
               GPUK_ERROR_BUILD)
         << options;

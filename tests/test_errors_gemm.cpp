@@ -135,6 +135,20 @@ TEST_P(GemmErrors, CudaKernelBadShapes) {
     GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {128, 128, 8, 16, 16, A}), GPUK_ERROR_INVALID_ARGUMENT,
                       "tiles need 50688 bytes of local memory");
   }
+  // The tensor-core form: double only, warps of 8 x 4 threads.
+  const gpuk_gemm_kernel M = GPUK_GEMM_KERNEL_CUDA_MMA;
+  if (info_.compute_capability_major < 8) {
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, M}), GPUK_ERROR_UNSUPPORTED,
+                      "needs FP64 tensor cores (compute capability 8.0 or later)");
+  } else {
+    GPUK_EXPECT_OK(gemm(GPUK_FLOAT64, {64, 64, 8, 8, 8, M}));
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT32, {64, 64, 8, 8, 8, M}), GPUK_ERROR_UNSUPPORTED,
+                      "GPUK_GEMM_KERNEL_CUDA_MMA is double only");
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 16, 2, M}), GPUK_ERROR_INVALID_ARGUMENT,
+                      "mdimc % 8 == 0 and ndimc % 4 == 0 (got 16x2)");
+    GPUK_EXPECT_ERROR(gemm(GPUK_FLOAT64, {64, 64, 8, 4, 16, M}), GPUK_ERROR_INVALID_ARGUMENT,
+                      "warps of 8 x 4");
+  }
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }
 
@@ -161,9 +175,9 @@ TEST(GemmConfigText, BadInputs) {
                     GPUK_ERROR_INVALID_ARGUMENT, "config");
   GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, nullptr, 8), GPUK_ERROR_INVALID_ARGUMENT, "text");
   char text[48];
-  c.kernel = gpuk_gemm_kernel(3);
+  c.kernel = gpuk_gemm_kernel(4);
   GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, text, sizeof text), GPUK_ERROR_INVALID_ARGUMENT,
-                    "kernel 3 is not a gpuk_gemm_kernel");
+                    "kernel 4 is not a gpuk_gemm_kernel");
 }
 
 TEST_P(GemmErrors, TuningBadArguments) {

@@ -96,7 +96,7 @@ class Gemm : public DeviceTest {
   template <typename T>
   void CudaKernelCases(const std::vector<gpuk_gemm_config> &shapes) {
     for (const gpuk_gemm_config &c : shapes) {
-      if (c.kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC && info_.compute_capability_major < 8) continue;
+      if (c.kernel != GPUK_GEMM_KERNEL_CUDA && info_.compute_capability_major < 8) continue;
       for (int t = 0; t < 4; t++) {
         const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
         Run<T>({ta, tb, 131, 97, 77, 1.0, 0.5}, &c);  // odd: scalar edge loads
@@ -309,6 +309,10 @@ TEST_P(Gemm, CudaKernelShapes) {
                                 0, 1, b, 0, 1, 0, b, 4, 1, &shapes.back()),
                       GPUK_ERROR_UNSUPPORTED,
                       "GPUK_GEMM_KERNEL_CUDA_ASYNC runs on CUDA devices only");
+    const gpuk_gemm_config mma{64, 64, 8, 8, 8, GPUK_GEMM_KERNEL_CUDA_MMA};
+    GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT32, GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 1, b,
+                                0, 1, b, 0, 1, 0, b, 4, 1, &mma),
+                      GPUK_ERROR_UNSUPPORTED, "GPUK_GEMM_KERNEL_CUDA_MMA runs on CUDA devices only");
     GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
     GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
   }
@@ -321,7 +325,8 @@ TEST_P(Gemm, CudaKernelShapes) {
 TEST_P(Gemm, CudaKernelShapesDouble) {
   if (info_.backend != GPUK_BACKEND_CUDA) GTEST_SKIP() << "the CUDA kernel needs a CUDA device";
   if (!info_.supports_double) GTEST_SKIP() << info_.name << " has no double precision";
-  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA, A = GPUK_GEMM_KERNEL_CUDA_ASYNC;
+  const gpuk_gemm_kernel K = GPUK_GEMM_KERNEL_CUDA, A = GPUK_GEMM_KERNEL_CUDA_ASYNC,
+                         M = GPUK_GEMM_KERNEL_CUDA_MMA;
   const std::vector<gpuk_gemm_config> shapes = {
       {8, 8, 4, 1, 1, K},        // the smallest legal: one thread, 8 x 8 doubles
       {64, 64, 8, 8, 8, K},
@@ -331,10 +336,18 @@ TEST_P(Gemm, CudaKernelShapesDouble) {
       {8, 8, 4, 1, 1, A},
       {64, 64, 8, 8, 8, A},
       {128, 64, 8, 16, 16, A},   // three slices of 8 x 8 doubles' tiles: 38400 bytes
+      // on the FP64 tensor cores (compute capability 8.0 and later): warps of 8 x 4 threads
+      {32, 16, 4, 8, 4, M},      // the smallest legal: one warp, 4 x 4 results per thread
+      {64, 32, 16, 8, 4, M},     // one warp, 8 x 8
+      {64, 64, 8, 8, 8, M},      // 1 x 2 warps
+      {128, 64, 8, 16, 8, M},    // 2 x 2
+      {128, 128, 8, 16, 16, M},  // 2 x 4
   };
   CudaKernelCases<double>(shapes);
   if (HasFailure()) return;
   Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 513, 1031, 3, 1.0, 1.0}, &shapes[2]);
+  if (info_.compute_capability_major >= 8)
+    Run<double>({GPUK_NO_TRANS, GPUK_TRANS, 513, 1031, 129, -1.0, 0.5}, &shapes.back());
 }
 
 GPUK_INSTANTIATE_ON_ALL_DEVICES(Gemm);

@@ -19,7 +19,8 @@ bool Same(const gpuk_gemm_config &x, const gpuk_gemm_config &y) { return Format(
 TEST(GemmConfigText, RoundTrips) {
   for (const char *text : {"64x64x8/16x16", "cuda:128x64x16/16x8", "1x2x3/4x5", "9999x1x1/1x1",
                            "64x128x16/8x8/4x4", "1x2x3/4x5/2x1",
-                           "cuda:9999x9999x9999/9999x9999/9999x9999", "cuda-async:128x256x8/16x16"}) {
+                           "cuda:9999x9999x9999/9999x9999/9999x9999", "cuda-async:128x256x8/16x16",
+                           "cuda-mma:128x64x8/16x8"}) {
     gpuk_gemm_config c;
     GPUK_ASSERT_OK(gpuk_gemm_config_parse(text, &c));
     EXPECT_EQ(Format(c), text);
@@ -37,6 +38,9 @@ TEST(GemmConfigText, RoundTrips) {
   GPUK_ASSERT_OK(gpuk_gemm_config_parse("cuda-async:256x128x8/16x16", &c));
   EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_CUDA_ASYNC);
   EXPECT_EQ(c.mwg, 256u);
+  GPUK_ASSERT_OK(gpuk_gemm_config_parse("cuda-mma:64x32x16/8x4", &c));
+  EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_CUDA_MMA);
+  EXPECT_EQ(c.nwg, 32u);
   GPUK_ASSERT_OK(gpuk_gemm_config_parse("64x128x16/8x8/2x4", &c));
   EXPECT_EQ(c.vwm, 2u);
   EXPECT_EQ(c.vwn, 4u);

@@ -503,7 +503,12 @@ typedef enum gpuk_gemm_kernel {
    * global to shared memory without passing through registers (compute
    * capability 8.0 and later). Not yet measured against GPUK_GEMM_KERNEL_CUDA,
    * so no table picks it; the tuner tries it. */
-  GPUK_GEMM_KERNEL_CUDA_ASYNC = 2
+  GPUK_GEMM_KERNEL_CUDA_ASYNC = 2,
+  /* The same kernel multiplying on the FP64 tensor cores (mma.sync, double
+   * precision throughout): double only, compute capability 8.0 and later;
+   * threads form warps of 8 x 4. Not yet measured, so no table picks it; the
+   * tuner tries it. */
+  GPUK_GEMM_KERNEL_CUDA_MMA = 3
 } gpuk_gemm_kernel;
 
 /* Block shape of a GEMM kernel (CLBlast's names). A work-group of
@@ -524,7 +529,9 @@ typedef enum gpuk_gemm_kernel {
  *   (its vectors are fixed: 16 bytes, v = 4 floats or 2 doubles),
  *   (mwg * kwg / v) % (mdimc * ndimc) == 0, (nwg * kwg / v) % (mdimc * ndimc) == 0;
  * - CUDA_ASYNC: the CUDA rules, compute capability >= 8.0, and three slices
- *   (not two) of each tile in 48 KiB.
+ *   (not two) of each tile in 48 KiB;
+ * - CUDA_MMA: the CUDA rules, double only, compute capability >= 8.0,
+ *   mdimc % 8 == 0 and ndimc % 4 == 0.
  * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */
 typedef struct gpuk_gemm_config {
   unsigned mwg, nwg, kwg, mdimc, ndimc;
@@ -574,7 +581,8 @@ GPUK_API gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtyp
 
 /* Text form of a block shape: "MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" for the
  * portable kernel, "cuda:MWGx..." for the CUDA kernel, "cuda-async:MWGx..."
- * for its cp.async form, numbers of 1 to 4 digits
+ * for its cp.async form, "cuda-mma:MWGx..." for its tensor-core form, numbers
+ * of 1 to 4 digits
  * ("64x64x8/16x16", "64x128x16/8x8/4x4"); formatting writes the vector widths
  * only when one is above 1. Parsing checks the syntax only (see
  * gpuk_gemm_config_check). Formatting needs size > the text's length (48 bytes

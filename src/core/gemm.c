@@ -88,8 +88,9 @@ static void kernel_options(const gpuk__gemm_args *g, char *options, size_t size)
                    ALIGNED_ROWS(a, vwm), ALIGNED_ROWS(b, vwn), ALIGNED_ROWS(c, vwn));
 #undef ALIGNED_ROWS
   if (cuda)
-    snprintf(options + n, size - (size_t)n, " -DSTAGES=%u -DGPUK_DOUBLE=%d",
-             gpuk__gemm_cuda_stages(c->kernel), dbl);
+    snprintf(options + n, size - (size_t)n, " -DSTAGES=%u -DGPUK_DOUBLE=%d%s",
+             gpuk__gemm_cuda_stages(c->kernel), dbl,
+             c->kernel == GPUK_GEMM_KERNEL_CUDA_MMA ? " -DMMA=1" : "");
   else
     snprintf(options + n, size - (size_t)n, " -DVWM=%u -DVWN=%u -DGPUK_DOUBLE=%d", vwm, vwn, dbl);
 }

@@ -21,12 +21,14 @@ typedef struct gpuk__gemm_args {
 
 /* Whether kernel is a gpuk_gemm_kernel at all. */
 static inline int gpuk__gemm_kernel_known(gpuk_gemm_kernel kernel) {
-  return (unsigned)kernel <= GPUK_GEMM_KERNEL_CUDA_ASYNC;
+  return (unsigned)kernel <= GPUK_GEMM_KERNEL_CUDA_MMA;
 }
 
-/* Whether a kernel is kernels/gemm_cuda.cu (either way of feeding it). */
+/* Whether a kernel is kernels/gemm_cuda.cu (any way of feeding it or
+ * multiplying). */
 static inline int gpuk__gemm_is_cuda(gpuk_gemm_kernel kernel) {
-  return kernel == GPUK_GEMM_KERNEL_CUDA || kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC;
+  return kernel == GPUK_GEMM_KERNEL_CUDA || kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ||
+         kernel == GPUK_GEMM_KERNEL_CUDA_MMA;
 }
 
 /* Shared-memory slices of each tile the CUDA kernel cycles through
@@ -56,10 +58,10 @@ gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtyp
 int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
                             gpuk_gemm_config *config);
 
-/* gemm_config_text.c: "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" (fields of
- * 1 to 4 digits) into a config, 1 on success, 0 (config untouched) otherwise; and
- * back, returning snprintf's count (-1 for a kernel that is not a
- * gpuk_gemm_kernel). Neither sets the error. */
+/* gemm_config_text.c: "[cuda:|cuda-async:|cuda-mma:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]"
+ * (fields of 1 to 4 digits) into a config, 1 on success, 0 (config untouched)
+ * otherwise; and back, returning snprintf's count (-1 for a kernel that is not
+ * a gpuk_gemm_kernel). Neither sets the error. */
 int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config);
 int gpuk__gemm_config_to_text(const gpuk_gemm_config *config, char *text, size_t size);
 

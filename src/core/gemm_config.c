@@ -34,17 +34,27 @@ static gpuk_status check_portable_config(gpuk_dtype dtype, const gpuk_gemm_confi
 /* Rules of kernels/gemm_cuda.cu. */
 static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                      const gpuk_gemm_config *c, unsigned threads) {
-  const char *name = c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? "GPUK_GEMM_KERNEL_CUDA_ASYNC"
-                                                             : "GPUK_GEMM_KERNEL_CUDA";
+  const int mma = c->kernel == GPUK_GEMM_KERNEL_CUDA_MMA;
+  const char *name = mma                                           ? "GPUK_GEMM_KERNEL_CUDA_MMA"
+                     : c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? "GPUK_GEMM_KERNEL_CUDA_ASYNC"
+                                                                : "GPUK_GEMM_KERNEL_CUDA";
   if (info->backend != GPUK_BACKEND_CUDA)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "config: %s runs on CUDA devices only, not on %s", name, info->name);
-  if (c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC && info->compute_capability_major < 8)
+  if (mma && dtype != GPUK_FLOAT64)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
-                           "config: %s needs cp.async (compute capability 8.0 or later); %s is "
-                           "%d.%d",
-                           name, info->name, info->compute_capability_major,
-                           info->compute_capability_minor);
+                           "config: %s is double only (FP64 tensor cores); float takes "
+                           "GPUK_GEMM_KERNEL_CUDA",
+                           name);
+  if (c->kernel != GPUK_GEMM_KERNEL_CUDA && info->compute_capability_major < 8)
+    return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
+                           "config: %s needs %s (compute capability 8.0 or later); %s is %d.%d",
+                           name, mma ? "FP64 tensor cores" : "cp.async", info->name,
+                           info->compute_capability_major, info->compute_capability_minor);
+  if (mma && (c->mdimc % 8 || c->ndimc % 4))
+    return CONFIG_ERROR("the tensor-core kernel's threads form warps of 8 x 4: mdimc %% 8 == 0 and "
+                        "ndimc %% 4 == 0 (got %ux%u)",
+                        c->mdimc, c->ndimc);
   /* Results per thread along m and n, at most 128 floats or 64 doubles (512
    * bytes of registers); values move in 16-byte vectors of `vector` elements. */
   const int dbl = dtype == GPUK_FLOAT64;
@@ -136,7 +146,7 @@ gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {
   if (!gpuk__gemm_config_from_text(text, config))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "block shape '%.64s' is not "
-                           "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
+                           "[cuda:|cuda-async:|cuda-mma:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
                            "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16 or 64x64x8/16x16/2x2)",
                            text);
   return GPUK_SUCCESS;

@@ -1,5 +1,5 @@
 /* The text form of a GEMM block shape,
- * "[cuda:|cuda-async:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared by
+ * "[cuda:|cuda-async:|cuda-mma:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]", shared by
  * gpuk-bench --block, the tuning database and users. Kept free of handles
  * so that the tuning database's fuzzer links it alone. */
 #include <stdio.h>
@@ -8,8 +8,8 @@
 #include "gemm.h"
 
 /* The kernel's prefix, by gpuk_gemm_kernel. */
-static const char *const prefixes[] = {"", "cuda:", "cuda-async:"};
-_Static_assert(sizeof prefixes / sizeof prefixes[0] == GPUK_GEMM_KERNEL_CUDA_ASYNC + 1,
+static const char *const prefixes[] = {"", "cuda:", "cuda-async:", "cuda-mma:"};
+_Static_assert(sizeof prefixes / sizeof prefixes[0] == GPUK_GEMM_KERNEL_CUDA_MMA + 1,
                "one prefix per gpuk_gemm_kernel");
 
 /* Reads one decimal field of 1 to 4 digits followed by sep ('\0': the end). */

@@ -56,7 +56,8 @@ static void add_if_legal(candidates *c, const gpuk_device_info *info, gpuk_dtype
 /* The baseline first, then the legal space in a fixed order: the portable
  * kernel without vectors, with the widest (16-byte) vectors along m, along n,
  * along both (the widths outermost, so that an even sample covers each), then
- * the CUDA kernel's shapes, fed through registers, then by cp.async. */
+ * the CUDA kernel's shapes, fed through registers, then by cp.async, then
+ * (double) multiplying on the tensor cores. */
 static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dtype,
                       const gpuk_gemm_config *baseline) {
   c->count = 0;
@@ -79,7 +80,8 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
   const unsigned(*tiles)[2] = dtype == GPUK_FLOAT64 ? cuda_double_tiles : cuda_float_tiles;
   const size_t tile_count =
       dtype == GPUK_FLOAT64 ? COUNT(cuda_double_tiles) : COUNT(cuda_float_tiles);
-  const gpuk_gemm_kernel cuda_kernels[] = {GPUK_GEMM_KERNEL_CUDA, GPUK_GEMM_KERNEL_CUDA_ASYNC};
+  const gpuk_gemm_kernel cuda_kernels[] = {GPUK_GEMM_KERNEL_CUDA, GPUK_GEMM_KERNEL_CUDA_ASYNC,
+                                           GPUK_GEMM_KERNEL_CUDA_MMA};
   for (size_t f = 0; f < COUNT(cuda_kernels); f++)
     for (size_t t = 0; t < tile_count; t++)
       for (size_t k = 0; k < COUNT(k_slices); k++)

@@ -98,6 +98,34 @@ T __shfl_down_sync(unsigned /* mask */, T value, int delta) {
   return result;
 }
 
+// Every lane's value of the running thread's warp, by lane (a full warp of
+// 32 must call it).
+template <typename T>
+std::vector<T> gpuk_emu_warp_values(T value) {
+  static_assert(sizeof(T) <= sizeof(unsigned long long), "a lane's value is at most 8 bytes");
+  const unsigned self = threadIdx.x, first = self / 32 * 32;
+  gpuk_emu_barrier *warp = gpuk_emu_warp_barriers[self / 32];
+  std::memcpy(&gpuk_emu_lane_values[self], &value, sizeof value);
+  warp->wait();
+  std::vector<T> values(32);
+  for (unsigned l = 0; l < 32; l++) std::memcpy(&values[l], &gpuk_emu_lane_values[first + l], sizeof(T));
+  warp->wait(); // nobody overwrites a slot before every lane has read it
+  return values;
+}
+
+// mma.sync.aligned.m8n8k4.row.col.f64 (kernels/gemm_cuda.cu with MMA=1): the
+// warp's 8 x 4 A (lane l holds A[l/4][l%4]) times its 4 x 8 B (lane l holds
+// B[l%4][l/4]) added to C, of which lane l holds C[l/4][2(l%4) + {0, 1}].
+#define GPUK_EMULATED_MMA 1
+inline void mma_m8n8k4(double2 &c, double a, double b) {
+  const std::vector<double> as = gpuk_emu_warp_values(a), bs = gpuk_emu_warp_values(b);
+  const unsigned lane = threadIdx.x % 32, row = lane / 4, col = 2 * (lane % 4);
+  for (unsigned k = 0; k < 4; k++) {
+    c.x = std::fma(as[row * 4 + k], bs[col * 4 + k], c.x);
+    c.y = std::fma(as[row * 4 + k], bs[(col + 1) * 4 + k], c.y);
+  }
+}
+
 // Runs kernel() over a grid of (grid_x, grid_y) blocks of `threads` threads.
 void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
                      const std::function<void()> &kernel);
