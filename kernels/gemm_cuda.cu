@@ -124,8 +124,8 @@ typedef float4 realv;
 typedef unsigned int uint;
 typedef unsigned long long u64;
 
-/* The vector type's helpers: its elements one by one, a vector of elements,
- * and acc += a * b element by element. */
+/* The vector type's helpers: its elements one by one, and a vector of
+ * elements. */
 #if GPUK_DOUBLE
 static __device__ __forceinline__ void vector_elements(double2 v, double *e) {
   e[0] = v.x;
@@ -133,10 +133,6 @@ static __device__ __forceinline__ void vector_elements(double2 v, double *e) {
 }
 static __device__ __forceinline__ double2 vector_of(const double *e) {
   return make_double2(e[0], e[1]);
-}
-static __device__ __forceinline__ void fma_vector(double2 &acc, double a, double2 b) {
-  acc.x = fma(a, b.x, acc.x);
-  acc.y = fma(a, b.y, acc.y);
 }
 #else
 static __device__ __forceinline__ void vector_elements(float4 v, float *e) {
@@ -147,12 +143,6 @@ static __device__ __forceinline__ void vector_elements(float4 v, float *e) {
 }
 static __device__ __forceinline__ float4 vector_of(const float *e) {
   return make_float4(e[0], e[1], e[2], e[3]);
-}
-static __device__ __forceinline__ void fma_vector(float4 &acc, float a, float4 b) {
-  acc.x = fmaf(a, b.x, acc.x);
-  acc.y = fmaf(a, b.y, acc.y);
-  acc.z = fmaf(a, b.z, acc.z);
-  acc.w = fmaf(a, b.w, acc.w);
 }
 #endif
 
@@ -397,6 +387,21 @@ static __device__ __forceinline__ uint result_row(place t, int i) {
 static __device__ __forceinline__ uint result_col(place t, int j) {
   return j * VW * NDIMC + VW * t.tn;
 }
+
+/* acc += a * b, element by element. */
+#if GPUK_DOUBLE
+static __device__ __forceinline__ void fma_vector(double2 &acc, double a, double2 b) {
+  acc.x = fma(a, b.x, acc.x);
+  acc.y = fma(a, b.y, acc.y);
+}
+#else
+static __device__ __forceinline__ void fma_vector(float4 &acc, float a, float4 b) {
+  acc.x = fmaf(a, b.x, acc.x);
+  acc.y = fmaf(a, b.y, acc.y);
+  acc.z = fmaf(a, b.z, acc.z);
+  acc.w = fmaf(a, b.w, acc.w);
+}
+#endif
 
 /* The fragments of one depth of the shared slices: TM values of op(A) and TN
  * of op(B), as 16-byte reads of the thread's quadrants. */
