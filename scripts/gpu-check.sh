@@ -125,9 +125,12 @@ log "matmul f64 (the table's portable shape, then the CUDA kernel's double shape
 tail -n 12 "$out/matmul.txt"
 fi
 if want tune; then
-log "a tuning run (float, 40 shapes; its database comes back as gemm-tuning.txt)"
+log "tuning runs (float, 40 shapes; double, 24; the database comes back as gemm-tuning.txt)"
 "$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --tune --tune-max 40 \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+tail -n 4 "$out/matmul.txt"
+"$build/bench/gpuk-bench" matmul --n 4096 --device cuda:0 --repeat 10 --dtype f64 --tune \
+  --tune-max 24 >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 cp "$GPUK_CACHE_DIR/gemm-tuning.txt" "$out/" 2>/dev/null || true
 tail -n 4 "$out/matmul.txt"
 fi
