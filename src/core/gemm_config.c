@@ -34,10 +34,12 @@ static gpuk_status check_portable_config(gpuk_dtype dtype, const gpuk_gemm_confi
 /* Rules of kernels/gemm_cuda.cu. */
 static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dtype,
                                      const gpuk_gemm_config *c, unsigned threads) {
+  static const char *const names[] = {NULL, "GPUK_GEMM_KERNEL_CUDA", "GPUK_GEMM_KERNEL_CUDA_ASYNC",
+                                      "GPUK_GEMM_KERNEL_CUDA_MMA"};
+  _Static_assert(sizeof names / sizeof names[0] == GPUK_GEMM_KERNEL_CUDA_MMA + 1,
+                 "one name per gpuk_gemm_kernel");
+  const char *name = names[c->kernel];
   const int mma = c->kernel == GPUK_GEMM_KERNEL_CUDA_MMA;
-  const char *name = mma                                           ? "GPUK_GEMM_KERNEL_CUDA_MMA"
-                     : c->kernel == GPUK_GEMM_KERNEL_CUDA_ASYNC ? "GPUK_GEMM_KERNEL_CUDA_ASYNC"
-                                                                : "GPUK_GEMM_KERNEL_CUDA";
   if (info->backend != GPUK_BACKEND_CUDA)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "config: %s runs on CUDA devices only, not on %s", name, info->name);
