@@ -1,6 +1,6 @@
 /* CUDA-only GEMM C = alpha * op(A) * op(B) + beta * C, row-major, float or
- * double (GPUK_DOUBLE=1), compiled by NVRTC (the portable kernels/gemm.cl
- * stays the reference on every backend).
+ * double (GPUK_DOUBLE=1; not yet run on a GPU), compiled by NVRTC (the
+ * portable kernels/gemm.cl stays the reference on every backend).
  *
  * Values move in 16-byte vectors of VW elements (float4, or double2 for
  * double). A block of THREADS = MDIMC * NDIMC threads computes an MWG x NWG
