@@ -18,6 +18,7 @@
 static const char file_magic[8] = {'G', 'P', 'U', 'K', 'C', 'C', '0', '1'};
 
 static atomic_ulong stat_hits, stat_misses, stat_corrupt, stat_stores, stat_rejected;
+static atomic_ulong stores_begun; /* names each store's temporary file within the process */
 
 static uint64_t fnv1a(const void *data, size_t n, uint64_t h) {
   const unsigned char *p = data;
@@ -115,7 +116,11 @@ void gpuk__cache_store(const char *key, const void *data, size_t size) {
   if (cache_disabled() || entry_path(key, path, sizeof path) || gpuk__cache_dir(dir, sizeof dir))
     return;
   if (gpuk__make_dirs(dir)) return;
-  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  /* One temporary file per store, not per process: two threads storing the same
+   * key (two identical devices) would otherwise write one file at once, and the
+   * first rename could publish it half-written by the second. */
+  snprintf(tmp, sizeof tmp, "%s.%ld.%lu.tmp", path, (long)getpid(),
+           atomic_fetch_add(&stores_begun, 1));
   FILE *f = fopen(tmp, "wb");
   if (!f) return;
   uint64_t key_len = strlen(key), data_len = size;
