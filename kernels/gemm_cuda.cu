@@ -29,12 +29,13 @@
  * the thread's own (elements of a row of op(A) go one by one, since they are
  * stored transposed; vector runs go 16 bytes at once).
  * MMA=1 (double, sm_80 and later; not yet run on a GPU) multiplies the
- * shared slices on the FP64 tensor cores (mma.sync m8n8k4, double precision
- * throughout, unlike TF32) instead of the FMA pipes: threads form warps of
- * 8 x 4, each warp computing an 8*TM x 4*TN block of the tile.
+ * shared slices on the FP64 tensor cores (mma.sync m16n8k8 on sm_90 when
+ * KWG % 8 == 0, else m8n8k4; double precision throughout, unlike TF32)
+ * instead of the FMA pipes: threads form warps of 8 x 4, each warp computing
+ * an 8*TM x 4*TN block of the tile.
  * Defines: GPUK_DOUBLE MWG NWG KWG MDIMC NDIMC TRANS_A TRANS_B VEC_A VEC_B
- * VEC_C STAGES MMA (and MIN_BLOCKS, to try other register budgets with
- * scripts/gemm-cuda-probe.sh).
+ * VEC_C STAGES MMA (and MIN_BLOCKS and MMA_K8, to try other register budgets
+ * and instructions with scripts/gemm-cuda-probe.sh).
  * Tried on an H100 and left out (no gain at n = 4096 in float): explicitly
  * double-buffered register fragments, storing the next slices earlier in the
  * slice, a 4 x 8 thread patch per warp. */
@@ -77,6 +78,16 @@
 #ifndef MMA
 #define MMA 0
 #endif
+/* The tensor-core instruction: m16n8k8 (sm_90 and later, what cuBLAS DGEMM
+ * issues there; a quarter as many instructions) when the slice is 8 deep,
+ * else m8n8k4 (sm_80 and later). MMA_K8 (0 or 1) overrides the choice. */
+#ifndef MMA_K8
+#if MMA && KWG % 8 == 0 && defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+#define MMA_K8 1
+#else
+#define MMA_K8 0
+#endif
+#endif
 
 #if GPUK_DOUBLE
 typedef double real;
@@ -116,6 +127,9 @@ typedef float4 realv;
 #if MMA && (!GPUK_DOUBLE || MDIMC % 8 || NDIMC % 4 || \
             (defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800))
 #error "gemm_cuda.cu: MMA is for double (FP64 tensor cores, sm_80 and later), with MDIMC % 8 == 0 and NDIMC % 4 == 0 (warps of 8 x 4 threads)"
+#endif
+#if MMA_K8 && (!MMA || KWG % 8 || (defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900))
+#error "gemm_cuda.cu: MMA_K8 (mma.sync m16n8k8) needs MMA=1, KWG % 8 == 0 and sm_90 or later"
 #endif
 #if BUFFERS * KWG * (MWG + NWG + 2 * PAD) * 4 * WORDS > 48 * 1024
 #error "gemm_cuda.cu: the shared-memory slices exceed 48 KB (fewer STAGES or a smaller tile)"
@@ -331,7 +345,9 @@ static __device__ __forceinline__ void store_slices(const slice_regs &r, real (*
  * wn * 4*TN of the tile as TM x TN/2 tiles of 8 x 8, each 4 deep per
  * mma.sync.m8n8k4 (FP64 tensor cores): lane l brings A[l/4][l%4] of each
  * 8 x 4 fragment and B[l%4][l/4] of each 4 x 8 one, and holds
- * C[l/4][2(l%4) + {0, 1}] of each 8 x 8 tile (acc[i][j], a double2). */
+ * C[l/4][2(l%4) + {0, 1}] of each 8 x 8 tile (acc[i][j], a double2). With
+ * MMA_K8 the same values go to m16n8k8, two 8 x 8 tiles (acc[i][j] and
+ * acc[i + 1][j], i even) and two 4-deep steps at once. */
 struct place {
   uint a, b;     /* the columns of its first fragment values in the slices */
   uint depth;    /* its depth within each 4-deep step */
@@ -346,6 +362,21 @@ static __device__ __forceinline__ uint result_row(place t, int i) { return t.row
 static __device__ __forceinline__ uint result_col(place t, int j) { return t.col + 8 * j; }
 
 #ifndef GPUK_EMULATED_MMA /* tests/cuda_emulation defines its own */
+#if MMA_K8
+/* The 16 x 8 tile of C in two 8 x 8 halves (top: the lane's values of rows
+ * 0-7, bottom: rows 8-15) += the 16 x 8 by 8 x 8 product of the warp's
+ * fragments: a0 and a1 are the 8 x 4 fragments of rows 0-7 and 8-15 at
+ * depths 0-3, a2 and a3 at depths 4-7; b0 and b1 the 4 x 8 ones of B. */
+static __device__ __forceinline__ void mma_m16n8k8(double2 &top, double2 &bottom, double a0,
+                                                   double a1, double a2, double a3, double b0,
+                                                   double b1) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k8.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+      "{%0,%1,%2,%3};\n"
+      : "+d"(top.x), "+d"(top.y), "+d"(bottom.x), "+d"(bottom.y)
+      : "d"(a0), "d"(a1), "d"(a2), "d"(a3), "d"(b0), "d"(b1));
+}
+#else
 /* c += the 8 x 4 by 4 x 8 product of the warp's fragments a and b. */
 static __device__ __forceinline__ void mma_m8n8k4(double2 &c, double a, double b) {
   asm volatile("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%0,%1}, {%2}, {%3}, {%0,%1};\n"
@@ -353,23 +384,47 @@ static __device__ __forceinline__ void mma_m8n8k4(double2 &c, double a, double b
                : "d"(a), "d"(b));
 }
 #endif
+#endif
+
+/* The warp's fragments at one depth of the shared slices: the thread's TM
+ * values of op(A) (rows 8 apart) and TN / 2 of op(B) (columns 8 apart). */
+static __device__ __forceinline__ void load_mma_fragments(real *af, real *bf, const real *as_row,
+                                                          const real *bs_row, place t) {
+#pragma unroll
+  for (int i = 0; i < TM; i++) af[i] = as_row[t.a + 8 * i];
+#pragma unroll
+  for (int j = 0; j < TN / 2; j++) bf[j] = bs_row[t.b + 8 * j];
+}
 
 /* acc += the product of the KWG-deep shared slices as (k x MWG) and bs (k x NWG). */
 static __device__ __forceinline__ void multiply_slice(realv (&acc)[TM][TN / VW],
                                                       real (*as)[MWG + PAD],
                                                       real (*bs)[NWG + PAD], place t) {
+#if MMA_K8
+  /* Each 16 x 8 tile is the 8 x 8 tiles acc[i][j] and acc[i + 1][j], its A
+   * fragments those of m8n8k4 at depths p and p + 4. */
+#pragma unroll
+  for (int p = 0; p < KWG; p += 8) {
+    real a0[TM], b0[TN / 2], a4[TM], b4[TN / 2];
+    load_mma_fragments(a0, b0, as[p + t.depth], bs[p + t.depth], t);
+    load_mma_fragments(a4, b4, as[p + 4 + t.depth], bs[p + 4 + t.depth], t);
+#pragma unroll
+    for (int i = 0; i < TM; i += 2)
+#pragma unroll
+      for (int j = 0; j < TN / 2; j++)
+        mma_m16n8k8(acc[i][j], acc[i + 1][j], a0[i], a0[i + 1], a4[i], a4[i + 1], b0[j], b4[j]);
+  }
+#else
 #pragma unroll
   for (int p = 0; p < KWG; p += 4) {
     real af[TM], bf[TN / 2];
-#pragma unroll
-    for (int i = 0; i < TM; i++) af[i] = as[p + t.depth][t.a + 8 * i];
-#pragma unroll
-    for (int j = 0; j < TN / 2; j++) bf[j] = bs[p + t.depth][t.b + 8 * j];
+    load_mma_fragments(af, bf, as[p + t.depth], bs[p + t.depth], t);
 #pragma unroll
     for (int i = 0; i < TM; i++)
 #pragma unroll
       for (int j = 0; j < TN / 2; j++) mma_m8n8k4(acc[i][j], af[i], bf[j]);
   }
+#endif
 }
 #else
 /* Thread (tm, tn) = (tid / NDIMC, tid % NDIMC) owns VW x VW quadrants of

@@ -139,14 +139,16 @@ if want probe; then
 log "probe: kernels/gemm_cuda.cu variants against cuBLAS in one process (NN, n = 4096)"
 # The table's shape with the register double buffer (STAGES=2), then the
 # cp.async pipeline (STAGES=3, 4), which the suite does not yet reach, then
-# double against cuBLAS DGEMM (FMA, then the FP64 tensor cores, MMA=1): the
-# probe checks every element against cuBLAS.
+# double against cuBLAS DGEMM (FMA, then the FP64 tensor cores, MMA=1, with
+# sm_90's m16n8k8 and then with m8n8k4 at the same shape): the probe checks
+# every element against cuBLAS.
 t="MWG=128,NWG=256,KWG=8,MDIMC=16,NDIMC=16" q="MWG=128,NWG=128,KWG=8,MDIMC=16,NDIMC=16"
 PROBE_DIR=/tmp/gpuk-probe "$root/scripts/gemm-cuda-probe.sh" "$t" "$t,STAGES=3" \
   "MWG=256,NWG=128,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" "$q" "$q,STAGES=3" "$q,STAGES=4" "$t" \
   "GPUK_DOUBLE=1,$q" "GPUK_DOUBLE=1,MWG=64,NWG=128,KWG=8,MDIMC=16,NDIMC=16" \
   "GPUK_DOUBLE=1,MWG=128,NWG=64,KWG=8,MDIMC=16,NDIMC=16,STAGES=3" \
-  "GPUK_DOUBLE=1,MMA=1,$q" "GPUK_DOUBLE=1,MMA=1,MWG=64,NWG=64,KWG=16,MDIMC=8,NDIMC=8" \
+  "GPUK_DOUBLE=1,MMA=1,$q" "GPUK_DOUBLE=1,MMA=1,MMA_K8=0,$q" \
+  "GPUK_DOUBLE=1,MMA=1,MWG=64,NWG=64,KWG=16,MDIMC=8,NDIMC=8" \
   "GPUK_DOUBLE=1,MMA=1,MWG=128,NWG=64,KWG=8,MDIMC=16,NDIMC=8,STAGES=3" \
   > "$out/probe.txt" 2>&1 || bench_rc=$?
 cat "$out/probe.txt" | tee -a "$out/summary.txt"

@@ -87,7 +87,9 @@ TEST_P(CudaCompile, CudaGemmVariants) {
         "-DGPUK_DOUBLE=1 -DMMA=1", "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=32 -DNWG=16 -DKWG=4 -DMDIMC=8 -DNDIMC=4",
         "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=128 -DNWG=64 -DMDIMC=16 -DNDIMC=8 -DTRANS_A=1 -DTRANS_B=1 "
         "-DVEC_A=0 -DVEC_B=0 -DVEC_C=0",
-        "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=64 -DNWG=64 -DMDIMC=8 -DNDIMC=8 -DSTAGES=3"})
+        "-DGPUK_DOUBLE=1 -DMMA=1 -DMWG=64 -DNWG=64 -DMDIMC=8 -DNDIMC=8 -DSTAGES=3",
+        // m8n8k4 where sm_90 would take m16n8k8
+        "-DGPUK_DOUBLE=1 -DMMA=1 -DMMA_K8=0 -DMWG=64 -DNWG=64 -DKWG=16 -DMDIMC=8 -DNDIMC=8"})
     EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(), options),
               GPUK_SUCCESS)
         << options << ": " << gpuk_last_error();
@@ -98,10 +100,19 @@ TEST_P(CudaCompile, CudaGemmVariants) {
                               "-DGPUK_DOUBLE=1 -DMWG=256 -DNWG=128 -DKWG=8",
                               "-DGPUK_DOUBLE=1 -DMWG=128 -DNWG=128 -DKWG=8 -DSTAGES=3",
                               // the tensor cores: double only, warps of 8 x 4
-                              "-DMMA=1", "-DGPUK_DOUBLE=1 -DMMA=1 -DMDIMC=4 -DMWG=64"})
+                              "-DMMA=1", "-DGPUK_DOUBLE=1 -DMMA=1 -DMDIMC=4 -DMWG=64",
+                              // m16n8k8: with MMA, 8-deep steps
+                              "-DGPUK_DOUBLE=1 -DMMA_K8=1",
+                              "-DGPUK_DOUBLE=1 -DMMA=1 -DMMA_K8=1 -DMWG=32 -DNWG=16 -DKWG=4 "
+                              "-DMDIMC=8 -DNDIMC=4"})
     EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(), options),
               GPUK_ERROR_BUILD)
         << options;
+  // m16n8k8 in double exists from sm_90 on.
+  const char *k8 = "-DGPUK_DOUBLE=1 -DMMA=1 -DMMA_K8=1 -DTRANS_A=1";
+  EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_CUDA, GetParam().c_str(), k8),
+            GetParam() == "sm_80" ? GPUK_ERROR_BUILD : GPUK_SUCCESS)
+      << k8 << ": " << gpuk_last_error();
 }
 
 // Generated expression kernels: what the CUDA backend would compile on a GPU.

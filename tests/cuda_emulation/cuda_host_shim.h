@@ -126,6 +126,27 @@ inline void mma_m8n8k4(double2 &c, double a, double b) {
   }
 }
 
+// mma.sync.aligned.m16n8k8.row.col.f64 (MMA_K8=1): the warp's 16 x 8 A (lane
+// l holds A[l/4][l%4] in a0, A[l/4 + 8][l%4] in a1, and the same rows at
+// depth l%4 + 4 in a2 and a3) times its 8 x 8 B (lane l holds B[l%4][l/4] in
+// b0, B[l%4 + 4][l/4] in b1) added to C, of which lane l holds
+// C[l/4][2(l%4) + {0, 1}] in top and C[l/4 + 8][2(l%4) + {0, 1}] in bottom.
+inline void mma_m16n8k8(double2 &top, double2 &bottom, double a0, double a1, double a2, double a3,
+                        double b0, double b1) {
+  const std::vector<double> as[2][2] = {{gpuk_emu_warp_values(a0), gpuk_emu_warp_values(a2)},
+                                        {gpuk_emu_warp_values(a1), gpuk_emu_warp_values(a3)}};
+  const std::vector<double> bs[2] = {gpuk_emu_warp_values(b0), gpuk_emu_warp_values(b1)};
+  const auto a = [&](unsigned row, unsigned k) { return as[row / 8][k / 4][row % 8 * 4 + k % 4]; };
+  const auto b = [&](unsigned k, unsigned col) { return bs[k / 4][col * 4 + k % 4]; };
+  const unsigned lane = threadIdx.x % 32, row = lane / 4, col = 2 * (lane % 4);
+  for (unsigned k = 0; k < 8; k++) {
+    top.x = std::fma(a(row, k), b(k, col), top.x);
+    top.y = std::fma(a(row, k), b(k, col + 1), top.y);
+    bottom.x = std::fma(a(row + 8, k), b(k, col), bottom.x);
+    bottom.y = std::fma(a(row + 8, k), b(k, col + 1), bottom.y);
+  }
+}
+
 // Runs kernel() over a grid of (grid_x, grid_y) blocks of `threads` threads.
 void gpuk_emu_launch(unsigned grid_x, unsigned grid_y, unsigned threads,
                      const std::function<void()> &kernel);
