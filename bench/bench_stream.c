@@ -3,8 +3,7 @@
  * expressions ("-expr" rows) against the same device's D2D copy bandwidth
  * (a copy of one vector timed in alternation with the op), kernel only and
  * with the transfers of inputs and output, checked against a float64 host
- * reference. With --dtype f64 only the generated forms run (the
- * library's vector ops are float). */
+ * reference, in float or (--dtype f64) double. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,15 +66,20 @@ static gpuk_status run_generated(gpuk_stream *s, stream_ctx *c) {
 static gpuk_status run_op(gpuk_stream *s, void *p) {
   stream_ctx *c = p;
   if (c->op.generated) return run_generated(s, c);
+  const int f64 = c->dtype == GPUK_FLOAT64;
   switch (c->op.kind) {
   case TRIAD:
-    return gpuk_vec_triad_f32(s, c->b, c->c, c->a, (float)SCALAR, c->n);
+    return f64 ? gpuk_vec_triad_f64(s, c->b, c->c, c->a, SCALAR, c->n)
+               : gpuk_vec_triad_f32(s, c->b, c->c, c->a, (float)SCALAR, c->n);
   case AXPY:
-    return gpuk_vec_axpy_f32(s, c->b, c->a, (float)SCALAR, c->n);
+    return f64 ? gpuk_vec_axpy_f64(s, c->b, c->a, SCALAR, c->n)
+               : gpuk_vec_axpy_f32(s, c->b, c->a, (float)SCALAR, c->n);
   case DOT:
-    return gpuk_vec_dot_f32(s, c->a, c->b, c->n, &c->result);
+    return f64 ? gpuk_vec_dot_f64(s, c->a, c->b, c->n, &c->result)
+               : gpuk_vec_dot_f32(s, c->a, c->b, c->n, &c->result);
   default:
-    return gpuk_vec_sum_f32(s, c->a, c->n, &c->result);
+    return f64 ? gpuk_vec_sum_f64(s, c->a, c->n, &c->result)
+               : gpuk_vec_sum_f32(s, c->a, c->n, &c->result);
   }
 }
 
@@ -222,19 +226,12 @@ static int bench_one(gpuk_device *dev, const gpuk_device_info *info, const char 
 }
 
 int bench_stream(gpuk_device *dev, const char *sel, const bench_options *o, int reduce) {
-  static const stream_op elementwise_f32[] = {
+  static const stream_op elementwise[] = {
       {"triad", TRIAD, 0}, {"triad-expr", TRIAD, 1}, {"axpy", AXPY, 0}};
-  static const stream_op reduce_f32[] = {{"dot", DOT, 0}, {"dot-expr", DOT, 1}, {"sum", SUM, 0}};
-  static const stream_op elementwise_f64[] = {{"triad-expr", TRIAD, 1}, {"axpy-expr", AXPY, 1}};
-  static const stream_op reduce_f64[] = {{"dot-expr", DOT, 1}, {"sum-expr", SUM, 1}};
-  const stream_op *const lists[2][2] = {{elementwise_f32, elementwise_f64}, {reduce_f32, reduce_f64}};
-#define COUNT(list) (int)(sizeof list / sizeof list[0])
-  const int counts[2][2] = {{COUNT(elementwise_f32), COUNT(elementwise_f64)},
-                            {COUNT(reduce_f32), COUNT(reduce_f64)}};
-#undef COUNT
-  const int f64 = o->dtype == GPUK_FLOAT64;
-  const stream_op *ops = lists[!!reduce][f64];
-  const int count = counts[!!reduce][f64];
+  static const stream_op reductions[] = {{"dot", DOT, 0}, {"dot-expr", DOT, 1}, {"sum", SUM, 0}};
+  const stream_op *ops = reduce ? reductions : elementwise;
+  const int count = reduce ? (int)(sizeof reductions / sizeof reductions[0])
+                           : (int)(sizeof elementwise / sizeof elementwise[0]);
   gpuk_device_info info;
   BENCH_CHECK(gpuk_device_get_info(dev, &info));
   int failed = 0;

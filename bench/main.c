@@ -39,7 +39,7 @@ static void usage(FILE *f) {
           "                benchmark it\n"
           "  --tune-max K  with --tune: try the current default plus an even sample, K in all\n"
           "  --dtype T     f32 (default) or f64: element type of matmul, elementwise and reduce\n"
-          "                (f64 runs the generated kernels; devices without doubles are skipped)\n"
+          "                (devices without doubles are skipped)\n"
           "  --repeat R    timed runs, median reported (default 20)\n"
           "  --warmup W    untimed runs first (default 3)\n"
           "  --csv | --json  machine-readable output\n"

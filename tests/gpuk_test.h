@@ -95,14 +95,17 @@ class DeviceTest : public testing::TestWithParam<std::string> {
   INSTANTIATE_TEST_SUITE_P(AllDevices, fixture, testing::ValuesIn(AllDeviceSelectors()), \
                            SelectorTestName)
 
-// Fresh random floats in [-1, 1) from a seed that differs per run and thread.
-inline std::vector<float> RandomFloats(size_t n) {
+// Fresh random floats or doubles in [-1, 1) from a seed that differs per run
+// and thread.
+template <typename T>
+std::vector<T> RandomReals(size_t n) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(n);
+  std::uniform_real_distribution<T> dist(T(-1), T(1));
+  std::vector<T> v(n);
   for (auto &x : v) x = dist(rng);
   return v;
 }
+inline std::vector<float> RandomFloats(size_t n) { return RandomReals<float>(n); }
 
 // Sets an environment variable for a scope, then puts back what was there.
 class ScopedEnv {

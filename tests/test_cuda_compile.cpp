@@ -121,6 +121,8 @@ TEST_P(CudaCompile, GeneratedElementwiseKernels) {
     const char *arguments, *operation, *preamble;
   } cases[] = {
       {"const float *x, float *y, float a", "y[i] = a * x[i] + y[i]", nullptr},
+      {"const double *b, const double *c, double *a, double scalar", "a[i] = b[i] + scalar * c[i]",
+       nullptr},
       {"double *y, const double *x, double s", "y[i] = s * x[i] + sin(x[i]) + mad(x[i], s, 1.0)", nullptr},
       {"long *out, const int *a, uint b, const ulong *c, long d, uint *u",
        "out[i] = (long)a[i] * (long)b - (long)i + (long)(c[i] >> 1) + d; u[i] = (uint)a[i] * b", nullptr},
@@ -148,8 +150,15 @@ TEST_P(CudaCompile, GeneratedReductions) {
       {GPUK_UINT32, "0", "max(a, b)", nullptr, "const uint *u", nullptr},
       {GPUK_UINT64, "ULONG_MAX", "min(a, b)", "u[i] ^ (ulong)i", "const uint *u", nullptr},
       {GPUK_FLOAT32, "0", "a + b", "sq(x[i])", "const float *x", "static inline float sq(float v) { return v * v; }"},
-      // The forms gpuk_vec_norm2_f32 and gpuk_vec_min_f32 generate (src/core/vec_expr.c).
+      // Forms the gpuk_vec_* reductions generate (src/core/vec_expr.c): norm2's sum of
+      // squares, largest magnitude and scaled sum, min.
       {GPUK_FLOAT64, "0", "a + b", "(acc_t)x[i] * x[i]", "const float *x", "typedef double acc_t;"},
+      {GPUK_FLOAT32, "0", "fmax(a, b)", "fabs(x[i])", "const float *x", "typedef float acc_t;"},
+      {GPUK_FLOAT64, "0", "fmax(a, b)", "fabs(x[i])", "const double *x", "typedef double acc_t;"},
+      {GPUK_FLOAT32, "0", "a + b", "((acc_t)x[i] / s) * ((acc_t)x[i] / s)",
+       "const float *x, float s", "typedef float acc_t;"},
+      {GPUK_FLOAT64, "0", "a + b", "((acc_t)x[i] / s) * ((acc_t)x[i] / s)",
+       "const double *x, double s", "typedef double acc_t;"},
       {GPUK_FLOAT32, "INFINITY", "fmin(a, b)", "x[i]", "const float *x", nullptr},
   };
   for (const auto &c : cases) {

@@ -198,6 +198,50 @@ TEST_P(GeneratedErrors, VecBadInput) {
   GPUK_EXPECT_OK(gpuk_buffer_destroy(big));
 }
 
+// The double ops count doubles, and name the function and argument at fault.
+TEST_P(GeneratedErrors, VecF64BadInput) {
+  if (!info_.supports_double) GTEST_SKIP() << "needs double (test_vec checks UNSUPPORTED)";
+  gpuk_buffer *small = MakeBuffer(12 * 8), *big = MakeBuffer(102 * 8);
+  double r;
+  GPUK_EXPECT_ERROR(gpuk_vec_copy_f64(nullptr, big, small, 50), GPUK_ERROR_OUT_OF_RANGE,
+                    "vec_copy_f64: argument 2 (c) holds 12 doubles (96 bytes); the range needs 50");
+  GPUK_EXPECT_ERROR(gpuk_vec_scale_f64(nullptr, nullptr, big, 1.0, 5), GPUK_ERROR_INVALID_ARGUMENT,
+                    "c is NULL");
+  GPUK_EXPECT_ERROR(gpuk_vec_triad_f64(nullptr, big, big, nullptr, 1.0, 5),
+                    GPUK_ERROR_INVALID_ARGUMENT, "a is NULL");
+  GPUK_EXPECT_ERROR(gpuk_vec_add_f64(nullptr, big, small, big, 13), GPUK_ERROR_OUT_OF_RANGE,
+                    "argument 2 (b) holds 12 doubles");
+  GPUK_EXPECT_ERROR(gpuk_vec_add_f64(nullptr, big, big, small, SIZE_MAX), GPUK_ERROR_OUT_OF_RANGE,
+                    "argument 1 (a) holds 102 doubles (816 bytes); the range needs "
+                    "18446744073709551615");
+  GPUK_EXPECT_ERROR(gpuk_vec_axpy_f64(nullptr, small, big, 2.0, 50), GPUK_ERROR_OUT_OF_RANGE,
+                    "vec_axpy_f64: argument 1 (x)");
+  GPUK_EXPECT_ERROR(gpuk_vec_dot_f64(nullptr, big, big, 5, nullptr), GPUK_ERROR_INVALID_ARGUMENT,
+                    "result is NULL");
+  GPUK_EXPECT_ERROR(gpuk_vec_dot_f64(nullptr, big, small, 50, &r), GPUK_ERROR_OUT_OF_RANGE,
+                    "vec_dot_f64: argument 2 (y) holds 12 doubles");
+  GPUK_EXPECT_ERROR(gpuk_vec_sum_f64(nullptr, small, 13, &r), GPUK_ERROR_OUT_OF_RANGE,
+                    "vec_sum_f64: argument 1 (x) holds 12 doubles");
+  GPUK_EXPECT_ERROR(gpuk_vec_norm2_f64(nullptr, small, 13, &r), GPUK_ERROR_OUT_OF_RANGE,
+                    "vec_norm2_f64: argument 1 (x)");
+  GPUK_EXPECT_ERROR(gpuk_vec_min_f64(nullptr, big, 0, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                    "min of no elements");
+  GPUK_EXPECT_ERROR(gpuk_vec_max_f64(nullptr, nullptr, 5, &r), GPUK_ERROR_INVALID_ARGUMENT,
+                    "x is NULL");
+  gpuk_device *other;
+  GPUK_ASSERT_OK(gpuk_device_open(GetParam().c_str(), &other));
+  gpuk_buffer *theirs;
+  GPUK_ASSERT_OK(gpuk_buffer_create(other, 800, GPUK_MEM_READ_WRITE, &theirs));
+  GPUK_EXPECT_ERROR(gpuk_vec_scale_f64(nullptr, big, theirs, 2.0, 10), GPUK_ERROR_DEVICE_MISMATCH,
+                    "b belongs");
+  GPUK_EXPECT_ERROR(gpuk_vec_dot_f64(nullptr, big, theirs, 10, &r), GPUK_ERROR_DEVICE_MISMATCH,
+                    "y belongs");
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(theirs));
+  GPUK_EXPECT_OK(gpuk_device_close(other));
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(small));
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(big));
+}
+
 TEST_P(GeneratedErrors, SourceGeneratorsBadInput) {
   char *src = reinterpret_cast<char *>(0x1);
   GPUK_EXPECT_ERROR(gpuk_elementwise_source("float *y", "y[i] = 0", "f", nullptr, nullptr),

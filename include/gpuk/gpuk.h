@@ -377,8 +377,10 @@ GPUK_API gpuk_status gpuk_vec_dot_f32(gpuk_stream *stream, const gpuk_buffer *a,
  *          GPUK_ERROR_INVALID_ARGUMENT)
  *   norm2: *result = sqrt(sum x[i]^2)          (0 for n == 0)
  * The reductions wait for the stream. sum and norm2 accumulate in double on
- * devices with double support, else in float (where norm2 overflows to inf once
- * a square exceeds FLT_MAX, |x[i]| above ~1.8e19). */
+ * devices with double support, else in float. norm2 neither overflows nor
+ * underflows where the norm itself is in range: when the plain sum of squares
+ * is out of the accumulator's range it scales by the largest |x[i]| first (two
+ * more passes over x, as BLAS's nrm2 guards against the same). */
 GPUK_API gpuk_status gpuk_vec_axpy_f32(gpuk_stream *stream, const gpuk_buffer *x, gpuk_buffer *y,
                                        float alpha, size_t n);
 GPUK_API gpuk_status gpuk_vec_sum_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
@@ -388,6 +390,32 @@ GPUK_API gpuk_status gpuk_vec_min_f32(gpuk_stream *stream, const gpuk_buffer *x,
 GPUK_API gpuk_status gpuk_vec_max_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
                                       double *result);
 GPUK_API gpuk_status gpuk_vec_norm2_f32(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                        double *result);
+
+/* The same operations on double vectors of n elements (buffers must hold n
+ * doubles), all generated from expressions; a device without double support
+ * returns GPUK_ERROR_UNSUPPORTED. Sums accumulate in double. The dot's vectors
+ * are named x and y in error messages. */
+GPUK_API gpuk_status gpuk_vec_copy_f64(gpuk_stream *stream, const gpuk_buffer *a, gpuk_buffer *c,
+                                       size_t n);
+GPUK_API gpuk_status gpuk_vec_scale_f64(gpuk_stream *stream, const gpuk_buffer *c, gpuk_buffer *b,
+                                        double scalar, size_t n);
+GPUK_API gpuk_status gpuk_vec_add_f64(gpuk_stream *stream, const gpuk_buffer *a,
+                                      const gpuk_buffer *b, gpuk_buffer *c, size_t n);
+GPUK_API gpuk_status gpuk_vec_triad_f64(gpuk_stream *stream, const gpuk_buffer *b,
+                                        const gpuk_buffer *c, gpuk_buffer *a, double scalar,
+                                        size_t n);
+GPUK_API gpuk_status gpuk_vec_axpy_f64(gpuk_stream *stream, const gpuk_buffer *x, gpuk_buffer *y,
+                                       double alpha, size_t n);
+GPUK_API gpuk_status gpuk_vec_dot_f64(gpuk_stream *stream, const gpuk_buffer *x,
+                                      const gpuk_buffer *y, size_t n, double *result);
+GPUK_API gpuk_status gpuk_vec_sum_f64(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                      double *result);
+GPUK_API gpuk_status gpuk_vec_min_f64(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                      double *result);
+GPUK_API gpuk_status gpuk_vec_max_f64(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
+                                      double *result);
+GPUK_API gpuk_status gpuk_vec_norm2_f64(gpuk_stream *stream, const gpuk_buffer *x, size_t n,
                                         double *result);
 
 /* ---------------------------------------------------------------- element types */
