@@ -76,6 +76,11 @@ GPUK_CPU_HUGE_PAGES=0 "$build/bench/gpuk-bench" all --device cpu --n 134217728 -
   >> "$out/bench.txt" 2>&1 || bench_rc=$?
 echo "transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>&1)" \
   >> "$out/bench.txt"
+# The double vector ops (gpuk_vec_*_f64, generated), the same bytes as the float rows.
+for op in elementwise reduce; do
+  "$build/bench/gpuk-bench" $op --dtype f64 --device cuda:0 --n 67108864 --repeat 20 \
+    >> "$out/bench.txt" 2>&1 || bench_rc=$?
+done
 cat "$out/bench.txt"
 fi
 if want matmul; then
