@@ -53,7 +53,6 @@ static const struct op_def {
 struct gpuk__vec_expr {
   pthread_mutex_t lock;
   void *handles[ELEM_COUNT][OP_COUNT]; /* gpuk_elementwise or gpuk_reduction */
-  gpuk_dtype acc_type[ELEM_COUNT][OP_COUNT]; /* of each created reduction */
 };
 
 static pthread_mutex_t create_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -98,8 +97,12 @@ static void expand_arguments(const char *template, elem_type t, char *out, size_
   out[used < size ? used : size - 1] = '\0';
 }
 
-static gpuk_status create_op(gpuk_device *device, elem_type t, op_kind op, void **handle,
-                             gpuk_dtype *acc_type) {
+/* Whether reduction op on type t accumulates in double on device (else float). */
+static int accumulates_double(const gpuk_device *device, elem_type t, op_kind op) {
+  return t == ELEM_F64 || (defs[op].accumulate_double && device->entry.info.supports_double);
+}
+
+static gpuk_status create_op(gpuk_device *device, elem_type t, op_kind op, void **handle) {
   const struct op_def *d = &defs[op];
   char arguments[96], name[32];
   expand_arguments(d->arguments, t, arguments, sizeof arguments);
@@ -107,24 +110,20 @@ static gpuk_status create_op(gpuk_device *device, elem_type t, op_kind op, void 
   if (op < FIRST_REDUCTION)
     return gpuk_elementwise_create(device, arguments, d->expr, name, NULL,
                                    (gpuk_elementwise **)handle);
-  int dbl = t == ELEM_F64 || (d->accumulate_double && device->entry.info.supports_double);
-  *acc_type = dbl ? GPUK_FLOAT64 : GPUK_FLOAT32;
-  return gpuk_reduction_create(device, *acc_type, d->neutral, d->reduce, d->expr, arguments, name,
+  const int dbl = accumulates_double(device, t, op);
+  return gpuk_reduction_create(device, dbl ? GPUK_FLOAT64 : GPUK_FLOAT32, d->neutral, d->reduce, d->expr, arguments, name,
                                dbl ? "typedef double acc_t;" : "typedef float acc_t;",
                                (gpuk_reduction **)handle);
 }
 
-/* The handle of op on type t for device, created on first use, and for
- * reductions the type they accumulate in. */
-static gpuk_status get_op(gpuk_device *device, elem_type t, op_kind op, void **handle,
-                          gpuk_dtype *acc_type) {
+/* The handle of op on type t for device, created on first use. */
+static gpuk_status get_op(gpuk_device *device, elem_type t, op_kind op, void **handle) {
   struct gpuk__vec_expr *v = ops_of(device);
   if (!v) return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "cannot allocate the built-in ops");
   gpuk_status st = GPUK_SUCCESS;
   pthread_mutex_lock(&v->lock);
-  if (!v->handles[t][op]) st = create_op(device, t, op, &v->handles[t][op], &v->acc_type[t][op]);
+  if (!v->handles[t][op]) st = create_op(device, t, op, &v->handles[t][op]);
   *handle = v->handles[t][op];
-  *acc_type = v->acc_type[t][op];
   pthread_mutex_unlock(&v->lock);
   return st;
 }
@@ -143,9 +142,8 @@ static gpuk_status elementwise(gpuk_stream *stream, elem_type t, op_kind op, con
   gpuk__clear_error();
   gpuk_device *device;
   void *k;
-  gpuk_dtype unused;
   gpuk_status st = device_of(args[0].value.buffer, first, &device);
-  if (!st) st = get_op(device, t, op, &k, &unused);
+  if (!st) st = get_op(device, t, op, &k);
   return st ? st : gpuk_elementwise_run(stream, k, 0, n, nargs, args);
 }
 
@@ -163,15 +161,14 @@ static gpuk_status reduce(gpuk_stream *stream, elem_type t, op_kind op, size_t n
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "n is 0: the %s of no elements is undefined", defs[op].name + 4);
   void *r;
-  gpuk_dtype acc_type;
-  st = get_op(device, t, op, &r, &acc_type);
+  st = get_op(device, t, op, &r);
   if (st) return st;
   union {
     float f;
     double d;
   } value;
   st = gpuk_reduction_run(stream, r, 0, n, nargs, args, &value);
-  if (!st) *result = n == 0 ? empty_value : acc_type == GPUK_FLOAT64 ? value.d : value.f;
+  if (!st) *result = n == 0 ? empty_value : accumulates_double(device, t, op) ? value.d : value.f;
   return st;
 }
 
@@ -198,8 +195,7 @@ static gpuk_status norm2(gpuk_stream *stream, elem_type t, const gpuk_buffer *x,
                          double *result) {
   gpuk_status st = reduce_x(stream, t, OP_SUMSQ, x, n, result, 0.0);
   if (st || n == 0) return st;
-  struct gpuk__vec_expr *v = x->obj.device->vec_expr; /* created by the reduction above */
-  const int acc_double = v->acc_type[t][OP_SUMSQ] == GPUK_FLOAT64;
+  const int acc_double = accumulates_double(x->obj.device, t, OP_SUMSQ);
   const double ss = *result;
   const double tiny = acc_double ? DBL_MIN / DBL_EPSILON : FLT_MIN / FLT_EPSILON;
   const double huge = acc_double ? DBL_MAX : FLT_MAX;
