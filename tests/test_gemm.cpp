@@ -133,8 +133,9 @@ TEST_P(Gemm, KSweepAndLargerNonSquare) {
   Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 300, 129, 517, 1.0, 0.0});
   Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 257, 600, 64, -2.0, 0.25});
   Run<float>({GPUK_TRANS, GPUK_TRANS, 1, 1000, 333, 0.5, 1.0});
+  Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1021, 1, 33, -1.5, 0.5});  // a matrix times a column
   // Wider than the CPU backend's 2048-column panel, with an offset and padded rows.
-  Case wide{GPUK_NO_TRANS, GPUK_NO_TRANS, 13, 2100, 300, 1.0, 0.5};
+  Case wide{GPUK_NO_TRANS, GPUK_NO_TRANS, 19, 2100, 300, 1.0, 0.5};
   wide.c_off = 3;
   wide.pad = 5;
   Run<float>(wide);
@@ -155,6 +156,53 @@ TEST_P(Gemm, OffsetsAndLeadingDimensions) {
     cs.ta = gpuk_transpose(t & 1);
     cs.tb = gpuk_transpose(t >> 1);
     Run<float>(cs);
+  }
+}
+
+// A matrix times a few vectors on the CPU backend's skinny path: C with few
+// rows or few columns (up to 16; 17 is the first past it, and a long side of
+// 63 one short of it), every transpose, so that the big operand is read both
+// along k (dot products) and across it (sums of its rows); odd lengths and k,
+// offsets and padded rows; on one thread, a long side of several 16 KB chunks.
+// (Other devices get skinny shapes in the tests above: each is a kernel to
+// compile there, seconds each on PoCL.)
+TEST_P(Gemm, CpuSkinnyProducts) {
+  if (!IsCpuBackend()) GTEST_SKIP() << "the skinny path is the CPU backend's";
+  const Case shapes[] = {
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1021, 33, 1.0, 0.0},   // a row vector times a matrix
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1021, 1, 33, -1.5, 0.5},  // a matrix times a column
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 300, 1000, 0.5, 1.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 300, 7, 1001, 1.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 16, 257, 65, 1.0, 2.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 257, 16, 67, -1.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 17, 300, 31, 1.0, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 5, 64, 4099, 1.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 2, 63, 100, 1.0, 0.5},
+  };
+  for (Case cs : shapes)
+    for (int t = 0; t < 4; t++) {
+      cs.ta = gpuk_transpose(t & 1);
+      cs.tb = gpuk_transpose(t >> 1);
+      Run<float>(cs);
+      Case padded = cs;
+      padded.a_off = 3;
+      padded.b_off = 5;
+      padded.c_off = 1;
+      padded.pad = 3;
+      Run<float>(padded);
+      if (HasFailure()) return;
+    }
+  for (int t = 0; t < 4; t++) {
+    const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+    Run<double>({ta, tb, 2, 515, 129, 1.25, 0.5});
+    Run<double>({ta, tb, 515, 9, 130, -1.0, 0.0});
+  }
+  ScopedEnv env("GPUK_CPU_THREADS");
+  env.Set("1");
+  for (int t = 0; t < 4; t++) {
+    const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+    Run<float>({ta, tb, 2, 4500, 67, 1.0, 0.5});
+    Run<double>({ta, tb, 4500, 3, 66, -0.5, 0.0});
   }
 }
 
@@ -194,8 +242,11 @@ TEST_P(Gemm, CpuThreadGrids) {
     Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 211, 377, 300, 0.5, 2.0});
     // Few tiles and a long k: k split into slices (partials added in order).
     Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 37, 45, 5000, 1.5, 0.5});
-    Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 3, 70, 4400, -1.0, 0.0});
+    Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 17, 70, 4400, -1.0, 0.0});
     Run<double>({GPUK_TRANS, GPUK_TRANS, 20, 9, 2100, 0.5, 1.0});
+    // Skinny: the long side split over the threads.
+    Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 2, 5000, 300, 1.0, 0.5});
+    Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 5000, 3, 300, -1.0, 0.0});
     if (HasFailure()) return;
   }
 }
@@ -213,8 +264,10 @@ TEST_P(Gemm, CpuKernelLayouts) {
       const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
       Run<float>({ta, tb, 131, 97, 300, 1.5, 0.5});  // edges of every tile, two k slices
       Run<double>({ta, tb, 37, 45, 29, -1.0, 0.0});
-      Run<float>({ta, tb, 131, 3, 300, -0.5, 1.0});  // few columns: A read in place
+      Run<float>({ta, tb, 131, 40, 300, -0.5, 1.0});  // few columns: A read in place
       Run<double>({ta, tb, 25, 64, 29, 2.0, 0.5});
+      Run<float>({ta, tb, 3, 301, 257, 1.0, 0.5});  // skinny: both forms, odd length and k
+      Run<double>({ta, tb, 301, 5, 259, -1.0, 0.0});
     }
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile
     Case wide{GPUK_NO_TRANS, GPUK_TRANS, 200, 2100, 64, 1.0, 0.25};  // two column panels

@@ -16,6 +16,7 @@
 #include "../core/error.h"
 #include "../core/gemm.h"
 #include "cpu.h"
+#include "gemm_skinny.h"
 #include "scratch.h"
 #include "simd.h"
 
@@ -362,6 +363,7 @@ static gpuk_status cpu_gemm(gpuk_stream *s, const gpuk__gemm_args *g) {
   const int f64 = g->dtype == GPUK_FLOAT64;
   const gpuk__cpu_isa_kind isa = gpuk__cpu_isa();
   const int fast = gpuk__cpu_runs(isa);
+  if (gpuk__cpu_gemm_is_skinny(g)) return gpuk__cpu_gemm_skinny(g, isa, fast);
   switch (isa) {
     case GPUK__CPU_AVX512:
       return f64 ? gemm_f64_512(g, fast) : gemm_f32_512(g, fast);

@@ -1,0 +1,268 @@
+/* The CPU backend's matrix multiply for skinny products: C with at most
+ * SKINNY_MAX rows or columns, a matrix times a few vectors. gemm.c's blocked
+ * path would fill its MR x NR micro-tiles mostly with padding and read the
+ * big operand in NR-wide strips across many rows; here the big operand
+ * (op(B) when m is small, op(A) when n is small) streams through once, in
+ * the form its storage suits:
+ *  - rows form: its stored rows run along C's long side (B not transposed,
+ *    or A transposed). Each of the few result rows is the sum of those rows
+ *    scaled by the few operand's values, taken four rows at a time into a
+ *    chunk of sums that stays in the cache.
+ *  - dots form: its stored rows run along k (A not transposed, or B
+ *    transposed). Each result is the dot product of one such row with one
+ *    of the few vectors, two rows and four vectors at a time (the few
+ *    vectors first copied to run contiguously along k when they do not).
+ * Threads split the long side, so every result sums in the same order
+ * whatever the thread count. Written once through macros for float and
+ * double and for each vector width, like gemm.c. */
+#include "gemm_skinny.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/error.h"
+#include "cpu.h"
+#include "scratch.h"
+
+/* The long side a thread takes at least: enough elements of the big operand
+ * to be worth a thread's start. */
+#define MIN_ELEMENTS_PER_THREAD ((size_t)1 << 16)
+/* Rows form: the long side is summed in chunks of this many bytes per row,
+ * whose sums lie ROWS_CHUNK_BYTES + 64 apart (a power of two apart, they
+ * would share the cache's sets with each other and with big's rows). */
+enum { ROWS_CHUNK_BYTES = 16384 };
+
+/* One skinny product, element type aside: the result's element (y, x), y <
+ * few along the short side and x < len along the long one, is
+ * alpha * sum over p < k of small(y, p) * big(x, p), plus beta times its old
+ * value (unread when beta is 0). */
+typedef struct skinny {
+  size_t few, len, k;
+  const void *big; /* big(x, p) at big[x * ld + p] (along_k) or big[p * ld + x] */
+  size_t ld;
+  int along_k;       /* dots form, else rows form */
+  const void *small; /* small(y, p) at small[y * small_y + p * small_p] */
+  size_t small_y, small_p;
+  void *c; /* result (y, x) at c[y * c_y + x * c_x] */
+  size_t c_y, c_x;
+  double alpha, beta;
+  atomic_int out_of_memory;
+} skinny;
+
+int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
+  const size_t few = g->m < g->n ? g->m : g->n, len = g->m < g->n ? g->n : g->m;
+  return g->k > 0 && few > 0 && few <= GPUK_CPU_SKINNY_MAX && len >= GPUK_CPU_SKINNY_MIN_LEN;
+}
+
+/* The product g as a skinny one; elem: bytes per element. */
+static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
+  const unsigned char *a = gpuk__cpu_ptr(g->a) + g->a_offset * elem;
+  const unsigned char *b = gpuk__cpu_ptr(g->b) + g->b_offset * elem;
+  s->k = g->k;
+  s->c = gpuk__cpu_ptr(g->c) + g->c_offset * elem;
+  s->alpha = g->alpha;
+  s->beta = g->beta;
+  atomic_init(&s->out_of_memory, 0);
+  if (g->m <= g->n) { /* few rows: big(x, p) = op(B)[p][x], small(y, p) = op(A)[y][p] */
+    s->few = g->m;
+    s->len = g->n;
+    s->big = b;
+    s->ld = g->ldb;
+    s->along_k = g->trans_b != GPUK_NO_TRANS;
+    s->small = a;
+    s->small_y = g->trans_a ? 1 : g->lda;
+    s->small_p = g->trans_a ? g->lda : 1;
+    s->c_y = g->ldc;
+    s->c_x = 1;
+  } else { /* few columns: big(x, p) = op(A)[x][p], small(y, p) = op(B)[p][y] */
+    s->few = g->n;
+    s->len = g->m;
+    s->big = a;
+    s->ld = g->lda;
+    s->along_k = g->trans_a == GPUK_NO_TRANS;
+    s->small = b;
+    s->small_y = g->trans_b ? g->ldb : 1;
+    s->small_p = g->trans_b ? 1 : g->ldb;
+    s->c_y = 1;
+    s->c_x = g->ldc;
+  }
+}
+
+/* Result (y, x) = alpha * sum (+ beta * its old value). */
+#define STORE_RESULT(T, s, y, x, sum)                                  \
+  do {                                                                 \
+    T *out_ = (T *)(s)->c + (y) * (s)->c_y + (x) * (s)->c_x;           \
+    const T scaled_ = (T)(s)->alpha * (sum);                           \
+    *out_ = (s)->beta == 0 ? scaled_ : scaled_ + (T)(s)->beta * *out_; \
+  } while (0)
+
+/* Rows form over x in [begin, end): chunks of w <= CHUNK of the long side,
+ * each summed over all of k into acc (few rows, STRIDE apart), four rows of
+ * big at a time. "x - 0" broadcasts x exactly (see gemm.c). */
+#define ROWS_BODY(T, V, V_UNALIGNED)                                                     \
+  enum {                                                                                 \
+    LANES = (int)(sizeof(V) / sizeof(T)),                                                \
+    CHUNK = ROWS_CHUNK_BYTES / sizeof(T),                                                \
+    STRIDE = CHUNK + 64 / sizeof(T)                                                      \
+  };                                                                                     \
+  skinny *s = ctx;                                                                       \
+  const T *big = s->big, *small = s->small;                                              \
+  const size_t ld = s->ld, k = s->k, sp = s->small_p;                                    \
+  T *acc = gpuk__cpu_scratch_get(s->few * STRIDE * sizeof(T));                           \
+  if (!acc) {                                                                            \
+    atomic_store(&s->out_of_memory, 1);                                                  \
+    return;                                                                              \
+  }                                                                                      \
+  for (size_t x0 = begin; x0 < end; x0 += CHUNK) {                                       \
+    const size_t w = end - x0 < CHUNK ? end - x0 : CHUNK;                                \
+    memset(acc, 0, STRIDE * s->few * sizeof(T));                                          \
+    size_t p = 0;                                                                        \
+    for (; p + 4 <= k; p += 4) {                                                         \
+      const T *r0 = big + p * ld + x0, *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;      \
+      for (size_t y = 0; y < s->few; y++) {                                              \
+        const T *f = small + y * s->small_y + p * sp;                                    \
+        const T f0 = f[0], f1 = f[sp], f2 = f[2 * sp], f3 = f[3 * sp];                   \
+        const V v0 = f0 - (V){0}, v1 = f1 - (V){0}, v2 = f2 - (V){0}, v3 = f3 - (V){0};  \
+        T *o = acc + y * STRIDE;                                                         \
+        size_t v = 0;                                                                    \
+        for (; v + LANES <= w; v += LANES) {                                             \
+          V sum = *(const V_UNALIGNED *)(o + v);                                         \
+          sum += v0 * *(const V_UNALIGNED *)(r0 + v);                                    \
+          sum += v1 * *(const V_UNALIGNED *)(r1 + v);                                    \
+          sum += v2 * *(const V_UNALIGNED *)(r2 + v);                                    \
+          sum += v3 * *(const V_UNALIGNED *)(r3 + v);                                    \
+          *(V_UNALIGNED *)(o + v) = sum;                                                 \
+        }                                                                                \
+        for (; v < w; v++) {                                                             \
+          T sum = o[v];                                                                  \
+          sum += f0 * r0[v];                                                             \
+          sum += f1 * r1[v];                                                             \
+          sum += f2 * r2[v];                                                             \
+          sum += f3 * r3[v];                                                             \
+          o[v] = sum;                                                                    \
+        }                                                                                \
+      }                                                                                  \
+    }                                                                                    \
+    for (; p < k; p++) {                                                                 \
+      const T *r0 = big + p * ld + x0;                                                   \
+      for (size_t y = 0; y < s->few; y++) {                                              \
+        const T f0 = small[y * s->small_y + p * sp];                                     \
+        const V v0 = f0 - (V){0};                                                        \
+        T *o = acc + y * STRIDE;                                                         \
+        size_t v = 0;                                                                    \
+        for (; v + LANES <= w; v += LANES)                                               \
+          *(V_UNALIGNED *)(o + v) += v0 * *(const V_UNALIGNED *)(r0 + v);                \
+        for (; v < w; v++) o[v] += f0 * r0[v];                                           \
+      }                                                                                  \
+    }                                                                                    \
+    for (size_t y = 0; y < s->few; y++)                                                  \
+      for (size_t v = 0; v < w; v++) STORE_RESULT(T, s, y, x0 + v, acc[y * STRIDE + v]); \
+  }                                                                                      \
+  gpuk__cpu_scratch_put(acc);
+
+/* Dots form over x in [begin, end): rows x, x + 1 of big against vectors y ..
+ * y + 3 of small (contiguous along k here) at once, 8 sums of vectors; a
+ * missing row or vector repeats the first, whose sums are not stored. */
+#define DOTS_BODY(T, V, V_UNALIGNED)                                                  \
+  enum { LANES = (int)(sizeof(V) / sizeof(T)), ROWS = 2, VECTORS = 4 };               \
+  const skinny *s = ctx;                                                              \
+  const T *big = s->big, *small = s->small;                                           \
+  const size_t k = s->k, kv = k / LANES * LANES;                                      \
+  for (size_t x = begin; x < end; x += ROWS) {                                        \
+    const size_t rows = end - x < ROWS ? end - x : ROWS;                              \
+    const T *xr[ROWS];                                                                \
+    for (size_t r = 0; r < ROWS; r++) xr[r] = big + (x + (r < rows ? r : 0)) * s->ld; \
+    for (size_t y = 0; y < s->few; y += VECTORS) {                                    \
+      const size_t vectors = s->few - y < VECTORS ? s->few - y : VECTORS;             \
+      const T *yv[VECTORS];                                                           \
+      for (size_t q = 0; q < VECTORS; q++)                                            \
+        yv[q] = small + (y + (q < vectors ? q : 0)) * s->small_y;                     \
+      V acc[ROWS][VECTORS];                                                           \
+      memset(acc, 0, sizeof acc);                                                     \
+      for (size_t p = 0; p < kv; p += LANES) {                                        \
+        V xl[ROWS], yl[VECTORS];                                                      \
+        for (int r = 0; r < ROWS; r++) xl[r] = *(const V_UNALIGNED *)(xr[r] + p);     \
+        for (int q = 0; q < VECTORS; q++) yl[q] = *(const V_UNALIGNED *)(yv[q] + p);  \
+        for (int r = 0; r < ROWS; r++)                                                \
+          for (int q = 0; q < VECTORS; q++) acc[r][q] += xl[r] * yl[q];               \
+      }                                                                               \
+      for (size_t r = 0; r < rows; r++)                                               \
+        for (size_t q = 0; q < vectors; q++) {                                        \
+          T lanes[LANES], sum = 0;                                                    \
+          memcpy(lanes, &acc[r][q], sizeof lanes);                                    \
+          for (int l = 0; l < LANES; l++) sum += lanes[l];                            \
+          for (size_t p = kv; p < k; p++) sum += xr[r][p] * yv[q][p];                 \
+          STORE_RESULT(T, s, y + q, x + r, sum);                                      \
+        }                                                                             \
+    }                                                                                 \
+  }
+
+/* Each form's task for one element type and vector width: the baseline build
+ * and the TARGET clone. */
+#define DEFINE_SKINNY(T, V, SUFFIX, TARGET)                                                \
+  static void rows_generic_##SUFFIX(void *ctx, size_t begin, size_t end){ROWS_BODY(        \
+      T, V, V##_unaligned)} TARGET static void rows_fast_##SUFFIX(void *ctx, size_t begin, \
+                                                                  size_t end) {            \
+    ROWS_BODY(T, V, V##_unaligned)                                                         \
+  }                                                                                        \
+  static void dots_generic_##SUFFIX(void *ctx, size_t begin, size_t end){DOTS_BODY(        \
+      T, V, V##_unaligned)} TARGET static void dots_fast_##SUFFIX(void *ctx, size_t begin, \
+                                                                  size_t end) {            \
+    DOTS_BODY(T, V, V##_unaligned)                                                         \
+  }                                                                                        \
+  static gpuk__cpu_range_fn task_##SUFFIX(int along_k, int fast) {                         \
+    if (along_k) return fast ? dots_fast_##SUFFIX : dots_generic_##SUFFIX;                 \
+    return fast ? rows_fast_##SUFFIX : rows_generic_##SUFFIX;                              \
+  }
+
+DEFINE_SKINNY(float, v4f, f32_128, )
+DEFINE_SKINNY(double, v2d, f64_128, )
+DEFINE_SKINNY(float, v8f, f32_256, GPUK_TARGET_AVX2)
+DEFINE_SKINNY(double, v4d, f64_256, GPUK_TARGET_AVX2)
+DEFINE_SKINNY(float, v16f, f32_512, GPUK_TARGET_AVX512)
+DEFINE_SKINNY(double, v8d, f64_512, GPUK_TARGET_AVX512)
+
+static gpuk__cpu_range_fn task(gpuk__cpu_isa_kind isa, int f64, int along_k, int fast) {
+  switch (isa) {
+    case GPUK__CPU_AVX512:
+      return f64 ? task_f64_512(along_k, fast) : task_f32_512(along_k, fast);
+    case GPUK__CPU_AVX2:
+      return f64 ? task_f64_256(along_k, fast) : task_f32_256(along_k, fast);
+    default:
+      return f64 ? task_f64_128(along_k, fast) : task_f32_128(along_k, fast);
+  }
+}
+
+gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind isa, int fast) {
+  const int f64 = g->dtype == GPUK_FLOAT64;
+  const size_t elem = f64 ? sizeof(double) : sizeof(float);
+  skinny s;
+  plan(g, elem, &s);
+  /* The dots form reads each few vector along k: copy them so when they run
+   * another way (a column of B, a transposed row of A). */
+  void *copy = NULL;
+  if (s.along_k && s.small_p != 1) {
+    copy = malloc(s.few * s.k * elem);
+    if (!copy)
+      return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate %zu bytes",
+                             s.few * s.k * elem);
+    for (size_t y = 0; y < s.few; y++)
+      for (size_t p = 0; p < s.k; p++) {
+        const size_t from = y * s.small_y + p * s.small_p, to = y * s.k + p;
+        if (f64)
+          ((double *)copy)[to] = ((const double *)s.small)[from];
+        else
+          ((float *)copy)[to] = ((const float *)s.small)[from];
+      }
+    s.small = copy;
+    s.small_y = s.k;
+    s.small_p = 1;
+  }
+  const size_t grain = (MIN_ELEMENTS_PER_THREAD + s.k - 1) / s.k;
+  gpuk__cpu_parallel_for(s.len, grain, task(isa, f64, s.along_k, fast), &s);
+  free(copy);
+  if (atomic_load(&s.out_of_memory))
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate its sums");
+  return GPUK_SUCCESS;
+}
