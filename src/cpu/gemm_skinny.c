@@ -18,7 +18,6 @@
 #include "gemm_skinny.h"
 
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../core/error.h"
@@ -97,109 +96,90 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
     *out_ = (s)->beta == 0 ? scaled_ : scaled_ + (T)(s)->beta * *out_; \
   } while (0)
 
+/* Rows form, one step: rows r0 .. r3 of big (p .. p + 3) scaled by
+ * small(y + j, p .. p + 3) and added into the w sums of acc's row y + j, for
+ * j < NY (2, or 1 for an odd last row: one row of sums per pass read big's
+ * rows twice as often and ran 15-19% slower at 4-16 rows). "x - 0"
+ * broadcasts x exactly (see gemm.c). */
+#define ROWS_ADD_FOUR(T, V, V_UNALIGNED, NY)                                            \
+  do {                                                                                  \
+    T f[NY][4];                                                                         \
+    V fv[NY][4];                                                                        \
+    T *o[NY];                                                                           \
+    for (int j = 0; j < NY; j++) {                                                      \
+      const T *fy = small + (y + j) * s->small_y + p * sp;                              \
+      for (int i = 0; i < 4; i++) {                                                     \
+        f[j][i] = fy[i * sp];                                                           \
+        fv[j][i] = f[j][i] - (V){0};                                                    \
+      }                                                                                 \
+      o[j] = acc + (y + j) * STRIDE;                                                    \
+    }                                                                                   \
+    size_t v = 0;                                                                       \
+    for (; v + LANES <= w; v += LANES) {                                                \
+      const V b0 = *(const V_UNALIGNED *)(r0 + v), b1 = *(const V_UNALIGNED *)(r1 + v); \
+      const V b2 = *(const V_UNALIGNED *)(r2 + v), b3 = *(const V_UNALIGNED *)(r3 + v); \
+      for (int j = 0; j < NY; j++) {                                                    \
+        V sum = *(const V_UNALIGNED *)(o[j] + v);                                       \
+        sum += fv[j][0] * b0;                                                           \
+        sum += fv[j][1] * b1;                                                           \
+        sum += fv[j][2] * b2;                                                           \
+        sum += fv[j][3] * b3;                                                           \
+        *(V_UNALIGNED *)(o[j] + v) = sum;                                               \
+      }                                                                                 \
+    }                                                                                   \
+    for (; v < w; v++)                                                                  \
+      for (int j = 0; j < NY; j++) {                                                    \
+        T sum = o[j][v];                                                                \
+        sum += f[j][0] * r0[v];                                                         \
+        sum += f[j][1] * r1[v];                                                         \
+        sum += f[j][2] * r2[v];                                                         \
+        sum += f[j][3] * r3[v];                                                         \
+        o[j][v] = sum;                                                                  \
+      }                                                                                 \
+  } while (0)
+
 /* Rows form over x in [begin, end): chunks of w <= CHUNK of the long side,
  * each summed over all of k into acc (few rows, STRIDE apart), four rows of
- * big into two rows of acc at a time (one row at a time read big's rows
- * twice as often and ran 15-20% slower at 12 and 16 rows), an odd last row
- * of acc on its own. "x - 0" broadcasts x exactly (see gemm.c). */
-#define ROWS_BODY(T, V, V_UNALIGNED)                                                         \
-  enum {                                                                                     \
-    LANES = (int)(sizeof(V) / sizeof(T)),                                                    \
-    CHUNK = ROWS_CHUNK_BYTES / sizeof(T),                                                    \
-    STRIDE = CHUNK + 64 / sizeof(T)                                                          \
-  };                                                                                         \
-  skinny *s = ctx;                                                                           \
-  const T *big = s->big, *small = s->small;                                                  \
-  const size_t ld = s->ld, k = s->k, sp = s->small_p;                                        \
-  T *acc = gpuk__cpu_scratch_get(s->few * STRIDE * sizeof(T));                               \
-  if (!acc) {                                                                                \
-    atomic_store(&s->out_of_memory, 1);                                                      \
-    return;                                                                                  \
-  }                                                                                          \
-  for (size_t x0 = begin; x0 < end; x0 += CHUNK) {                                           \
-    const size_t w = end - x0 < CHUNK ? end - x0 : CHUNK;                                    \
-    memset(acc, 0, STRIDE * s->few * sizeof(T));                                             \
-    size_t p = 0;                                                                            \
-    for (; p + 4 <= k; p += 4) {                                                             \
-      const T *r0 = big + p * ld + x0, *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;          \
-      size_t y = 0;                                                                          \
-      for (; y + 2 <= s->few; y += 2) {                                                      \
-        const size_t y1 = y + 1;                                                             \
-        const T *f = small + y * s->small_y + p * sp, *g = small + y1 * s->small_y + p * sp; \
-        const T f0 = f[0], f1 = f[sp], f2 = f[2 * sp], f3 = f[3 * sp];                       \
-        const T g0 = g[0], g1 = g[sp], g2 = g[2 * sp], g3 = g[3 * sp];                       \
-        const V v0 = f0 - (V){0}, v1 = f1 - (V){0}, v2 = f2 - (V){0}, v3 = f3 - (V){0};      \
-        const V u0 = g0 - (V){0}, u1 = g1 - (V){0}, u2 = g2 - (V){0}, u3 = g3 - (V){0};      \
-        T *o = acc + y * STRIDE, *o1 = acc + y1 * STRIDE;                                    \
-        size_t v = 0;                                                                        \
-        for (; v + LANES <= w; v += LANES) {                                                 \
-          const V b0 = *(const V_UNALIGNED *)(r0 + v), b1 = *(const V_UNALIGNED *)(r1 + v);  \
-          const V b2 = *(const V_UNALIGNED *)(r2 + v), b3 = *(const V_UNALIGNED *)(r3 + v);  \
-          V sum = *(const V_UNALIGNED *)(o + v), sum1 = *(const V_UNALIGNED *)(o1 + v);      \
-          sum += v0 * b0;                                                                    \
-          sum += v1 * b1;                                                                    \
-          sum += v2 * b2;                                                                    \
-          sum += v3 * b3;                                                                    \
-          sum1 += u0 * b0;                                                                   \
-          sum1 += u1 * b1;                                                                   \
-          sum1 += u2 * b2;                                                                   \
-          sum1 += u3 * b3;                                                                   \
-          *(V_UNALIGNED *)(o + v) = sum;                                                     \
-          *(V_UNALIGNED *)(o1 + v) = sum1;                                                   \
-        }                                                                                    \
-        for (; v < w; v++) {                                                                 \
-          T sum = o[v], sum1 = o1[v];                                                        \
-          sum += f0 * r0[v];                                                                 \
-          sum += f1 * r1[v];                                                                 \
-          sum += f2 * r2[v];                                                                 \
-          sum += f3 * r3[v];                                                                 \
-          sum1 += g0 * r0[v];                                                                \
-          sum1 += g1 * r1[v];                                                                \
-          sum1 += g2 * r2[v];                                                                \
-          sum1 += g3 * r3[v];                                                                \
-          o[v] = sum;                                                                        \
-          o1[v] = sum1;                                                                      \
-        }                                                                                    \
-      }                                                                                      \
-      if (y < s->few) { /* an odd last y */                                                  \
-        const T *f = small + y * s->small_y + p * sp;                                        \
-        const T f0 = f[0], f1 = f[sp], f2 = f[2 * sp], f3 = f[3 * sp];                       \
-        const V v0 = f0 - (V){0}, v1 = f1 - (V){0}, v2 = f2 - (V){0}, v3 = f3 - (V){0};      \
-        T *o = acc + y * STRIDE;                                                             \
-        size_t v = 0;                                                                        \
-        for (; v + LANES <= w; v += LANES) {                                                 \
-          V sum = *(const V_UNALIGNED *)(o + v);                                             \
-          sum += v0 * *(const V_UNALIGNED *)(r0 + v);                                        \
-          sum += v1 * *(const V_UNALIGNED *)(r1 + v);                                        \
-          sum += v2 * *(const V_UNALIGNED *)(r2 + v);                                        \
-          sum += v3 * *(const V_UNALIGNED *)(r3 + v);                                        \
-          *(V_UNALIGNED *)(o + v) = sum;                                                     \
-        }                                                                                    \
-        for (; v < w; v++) {                                                                 \
-          T sum = o[v];                                                                      \
-          sum += f0 * r0[v];                                                                 \
-          sum += f1 * r1[v];                                                                 \
-          sum += f2 * r2[v];                                                                 \
-          sum += f3 * r3[v];                                                                 \
-          o[v] = sum;                                                                        \
-        }                                                                                    \
-      }                                                                                      \
-    }                                                                                        \
-    for (; p < k; p++) {                                                                     \
-      const T *r0 = big + p * ld + x0;                                                       \
-      for (size_t y = 0; y < s->few; y++) {                                                  \
-        const T f0 = small[y * s->small_y + p * sp];                                         \
-        const V v0 = f0 - (V){0};                                                            \
-        T *o = acc + y * STRIDE;                                                             \
-        size_t v = 0;                                                                        \
-        for (; v + LANES <= w; v += LANES)                                                   \
-          *(V_UNALIGNED *)(o + v) += v0 * *(const V_UNALIGNED *)(r0 + v);                    \
-        for (; v < w; v++) o[v] += f0 * r0[v];                                               \
-      }                                                                                      \
-    }                                                                                        \
-    for (size_t y = 0; y < s->few; y++)                                                      \
-      for (size_t v = 0; v < w; v++) STORE_RESULT(T, s, y, x0 + v, acc[y * STRIDE + v]);     \
-  }                                                                                          \
+ * big at a time by ROWS_ADD_FOUR, the last k % 4 one at a time. */
+#define ROWS_BODY(T, V, V_UNALIGNED)                                                     \
+  enum {                                                                                 \
+    LANES = (int)(sizeof(V) / sizeof(T)),                                                \
+    CHUNK = ROWS_CHUNK_BYTES / sizeof(T),                                                \
+    STRIDE = CHUNK + 64 / sizeof(T)                                                      \
+  };                                                                                     \
+  skinny *s = ctx;                                                                       \
+  const T *big = s->big, *small = s->small;                                              \
+  const size_t ld = s->ld, k = s->k, sp = s->small_p;                                    \
+  T *acc = gpuk__cpu_scratch_get(s->few * STRIDE * sizeof(T));                           \
+  if (!acc) {                                                                            \
+    atomic_store(&s->out_of_memory, 1);                                                  \
+    return;                                                                              \
+  }                                                                                      \
+  for (size_t x0 = begin; x0 < end; x0 += CHUNK) {                                       \
+    const size_t w = end - x0 < CHUNK ? end - x0 : CHUNK;                                \
+    memset(acc, 0, STRIDE * s->few * sizeof(T));                                         \
+    size_t p = 0;                                                                        \
+    for (; p + 4 <= k; p += 4) {                                                         \
+      const T *r0 = big + p * ld + x0, *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;      \
+      size_t y = 0;                                                                      \
+      for (; y + 2 <= s->few; y += 2) ROWS_ADD_FOUR(T, V, V_UNALIGNED, 2);               \
+      if (y < s->few) ROWS_ADD_FOUR(T, V, V_UNALIGNED, 1); /* an odd last row of acc */  \
+    }                                                                                    \
+    for (; p < k; p++) {                                                                 \
+      const T *r0 = big + p * ld + x0;                                                   \
+      for (size_t y = 0; y < s->few; y++) {                                              \
+        const T f0 = small[y * s->small_y + p * sp];                                     \
+        const V v0 = f0 - (V){0};                                                        \
+        T *o = acc + y * STRIDE;                                                         \
+        size_t v = 0;                                                                    \
+        for (; v + LANES <= w; v += LANES)                                               \
+          *(V_UNALIGNED *)(o + v) += v0 * *(const V_UNALIGNED *)(r0 + v);                \
+        for (; v < w; v++) o[v] += f0 * r0[v];                                           \
+      }                                                                                  \
+    }                                                                                    \
+    for (size_t y = 0; y < s->few; y++)                                                  \
+      for (size_t v = 0; v < w; v++) STORE_RESULT(T, s, y, x0 + v, acc[y * STRIDE + v]); \
+  }                                                                                      \
   gpuk__cpu_scratch_put(acc);
 
 /* Dots form over x in [begin, end): rows x .. x + 2 of big against vectors y ..
@@ -289,10 +269,11 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
   skinny s;
   plan(g, elem, &s);
   /* The dots form reads each few vector along k: copy them so when they run
-   * another way (a column of B, a transposed row of A). */
+   * another way (a column of B, a transposed row of A), into scratch kept
+   * between calls. */
   void *copy = NULL;
   if (s.along_k && s.small_p != 1) {
-    copy = malloc(s.few * s.k * elem);
+    copy = gpuk__cpu_scratch_get(s.few * s.k * elem);
     if (!copy)
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate %zu bytes",
                              s.few * s.k * elem);
@@ -310,7 +291,7 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
   }
   const size_t grain = (MIN_ELEMENTS_PER_THREAD + s.k - 1) / s.k;
   gpuk__cpu_parallel_for(s.len, grain, task(isa, f64, s.along_k, fast), &s);
-  free(copy);
+  gpuk__cpu_scratch_put(copy); /* NULL: nothing */
   if (atomic_load(&s.out_of_memory))
     return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate its sums");
   return GPUK_SUCCESS;
