@@ -65,6 +65,29 @@ TEST_P(CudaCompile, GemmVariants) {
         << options << ": " << gpuk_last_error();
 }
 
+TEST_P(CudaCompile, SkinnyGemmVariants) {
+  std::string src = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm_skinny.cl");
+  // What src/core/gemm_skinny.c builds on GPUs (WK = 32, RUN = 1), and the
+  // CPU drivers' layout (WK = 1, long runs) that shares the source.
+  for (const char *options :
+       {"-DFEW=1 -DDOTS=0 -DWG=128 -DWK=32 -DRUN=1", "-DFEW=4 -DDOTS=1 -DWG=128 -DWK=32 -DRUN=1",
+        "-DFEW=16 -DDOTS=0 -DWG=128 -DWK=32 -DRUN=1 -DGPUK_DOUBLE=1",
+        "-DFEW=16 -DDOTS=1 -DWG=128 -DWK=32 -DRUN=1 -DGPUK_DOUBLE=1",
+        "-DFEW=2 -DDOTS=1 -DWG=128 -DWK=1 -DRUN=32", "-DFEW=8 -DDOTS=0 -DWG=128 -DWK=1 -DRUN=16"})
+    EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(), options),
+              GPUK_SUCCESS)
+        << options << ": " << gpuk_last_error();
+  std::string steps = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm_skinny_steps.cl");
+  EXPECT_EQ(gpuk_cuda_compile_check(steps.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(),
+                                    "-DGPUK_DOUBLE=1"),
+            GPUK_SUCCESS)
+      << gpuk_last_error();
+  // WK must divide WG.
+  EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(),
+                                    "-DDOTS=1 -DWG=128 -DWK=48"),
+            GPUK_ERROR_BUILD);
+}
+
 TEST_P(CudaCompile, CudaGemmVariants) {
   std::string src = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm_cuda.cu");
   for (const char *options :

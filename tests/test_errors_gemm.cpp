@@ -80,6 +80,18 @@ TEST_P(GemmErrors, BadInput) {
   bad = {256, 256, 64, 64, 64};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
                     GPUK_ERROR_INVALID_ARGUMENT, "exceed the limit");
+  // The skinny kernel: no block shape, and C with at most 16 rows or columns.
+  const gpuk_gemm_kernel S = GPUK_GEMM_KERNEL_SKINNY;
+  bad = {64, 64, 8, 8, 8, S};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT, "GPUK_GEMM_KERNEL_SKINNY takes no block shape");
+  const gpuk_gemm_config skinny = {0, 0, 0, 0, 0, S};
+  gpuk_buffer *big_c;
+  GPUK_ASSERT_OK(gpuk_buffer_create(device_, 17 * 17 * 4, GPUK_MEM_READ_WRITE, &big_c));
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 17, 17, 1, 1, a, 0, 1, b, 0, 17, 0, big_c, 0, 17, &skinny),
+                    GPUK_ERROR_INVALID_ARGUMENT, "at most 16 rows or columns; this one is 17 x 17");
+  GPUK_EXPECT_OK(gpuk_gemm(nullptr, f, N, N, 16, 17, 1, 1, a, 0, 1, b, 0, 17, 0, big_c, 0, 17, &skinny));
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(big_c));
   gpuk_gemm_config dflt;
   GPUK_EXPECT_OK(gpuk_gemm_default_config(device_, f, &dflt));
   GPUK_EXPECT_ERROR(gpuk_gemm_default_config(device_, f, nullptr), GPUK_ERROR_INVALID_ARGUMENT, "config");
@@ -175,9 +187,17 @@ TEST(GemmConfigText, BadInputs) {
                     GPUK_ERROR_INVALID_ARGUMENT, "config");
   GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, nullptr, 8), GPUK_ERROR_INVALID_ARGUMENT, "text");
   char text[48];
-  c.kernel = gpuk_gemm_kernel(4);
+  c.kernel = gpuk_gemm_kernel(5);
   GPUK_EXPECT_ERROR(gpuk_gemm_config_format(&c, text, sizeof text), GPUK_ERROR_INVALID_ARGUMENT,
-                    "kernel 4 is not a gpuk_gemm_kernel");
+                    "kernel 5 is not a gpuk_gemm_kernel");
+  // The skinny kernel's text is its name alone.
+  GPUK_ASSERT_OK(gpuk_gemm_config_parse("skinny", &c));
+  EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_SKINNY);
+  EXPECT_EQ(c.mwg + c.nwg + c.kwg + c.mdimc + c.ndimc + c.vwm + c.vwn, 0u);
+  GPUK_ASSERT_OK(gpuk_gemm_config_format(&c, text, sizeof text));
+  EXPECT_STREQ(text, "skinny");
+  for (const char *wrong : {"skinny:", "Skinny", "skinny:64x64x8/16x16", "skinny ", "skin"})
+    GPUK_EXPECT_ERROR(gpuk_gemm_config_parse(wrong, &c), GPUK_ERROR_INVALID_ARGUMENT, "or skinny");
 }
 
 TEST_P(GemmErrors, TuningBadArguments) {

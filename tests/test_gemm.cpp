@@ -89,6 +89,9 @@ class Gemm : public DeviceTest {
     for (gpuk_buffer *x : {da, db, dc}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
   }
 
+  // GPUK_GEMM_KERNEL_SKINNY's cases (Gemm.SkinnyKernel).
+  void SkinnyCases();
+
   // Every transpose pair on each shape of the CUDA kernel: odd sizes (element
   // by element at the edges), then 16-byte aligned rows and offsets (vector
   // loads and stores), then the same with ld and offsets that break the
@@ -203,6 +206,60 @@ TEST_P(Gemm, CpuSkinnyProducts) {
     const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
     Run<float>({ta, tb, 2, 4500, 67, 1.0, 0.5});
     Run<double>({ta, tb, 4500, 3, 66, -0.5, 0.0});
+  }
+}
+
+// The GPU backends' skinny kernel (GPUK_GEMM_KERNEL_SKINNY), asked for by
+// name: 1, 3, 9 and 16 vectors (registers for 1, 4, 16), C's long side past
+// one work-group (129) and past one CPU-driver group's runs (4097), odd k
+// (runs along k cut short), every transpose (the big operand read along k and
+// across it), padded and offset layouts (strided few vectors, copied first in
+// the dots form), and k deep enough for slices summed by a second kernel.
+// Both ways of laying out work-items (GPUK_GEMM_SKINNY_LAYOUT): the GPUs'
+// (one element each, sums meeting in local memory) and CPU drivers' (runs).
+TEST_P(Gemm, SkinnyKernel) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has its own skinny path";
+  for (const char *layout : {"gpu", "cpu"}) {
+    SCOPED_TRACE(layout);
+    ScopedEnv env("GPUK_GEMM_SKINNY_LAYOUT");
+    env.Set(layout);
+    SkinnyCases();
+    if (HasFailure()) return;
+  }
+}
+
+void Gemm::SkinnyCases() {
+  const gpuk_gemm_config skinny = {0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_SKINNY};
+  const Case shapes[] = {
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 129, 33, 1.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 129, 1, 33, -1.5, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 4097, 7, 1.0, 1.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 300, 9, 101, 0.5, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 16, 70, 67, 1.0, 2.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 70, 16, 3001, -1.0, 0.5},  // slices of k
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 64, 5000, 1.0, 0.0},    // slices of k
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 9, 5, 0, 1.0, 0.5},       // C = beta * C
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 2.0, 0.0},
+  };
+  for (Case cs : shapes)
+    for (int t = 0; t < 4; t++) {
+      cs.ta = gpuk_transpose(t & 1);
+      cs.tb = gpuk_transpose(t >> 1);
+      Run<float>(cs, &skinny);
+      Case padded = cs;
+      padded.a_off = 3;
+      padded.b_off = 5;
+      padded.c_off = 1;
+      padded.pad = 3;
+      Run<float>(padded, &skinny);
+      if (HasFailure()) return;
+    }
+  if (!info_.supports_double) return;
+  for (int t = 0; t < 4; t++) {
+    const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+    Run<double>({ta, tb, 2, 515, 129, 1.25, 0.5}, &skinny);
+    Run<double>({ta, tb, 515, 9, 130, -1.0, 0.0}, &skinny);
+    Run<double>({ta, tb, 16, 100, 2999, 1.0, 0.0}, &skinny);
   }
 }
 

@@ -1,6 +1,7 @@
 // GEMM block shapes: the text form, the rules, how the default is chosen
 // (tuning database, table, fallback), the tuner and the database file, on
 // every device, with the cache directory pointed at a fresh temporary one.
+#include <algorithm>
 #include <cmath>
 
 #include "gpuk_test.h"
@@ -91,8 +92,10 @@ class GemmTuning : public DeviceTest {
   }
 };
 
-// Small m or n narrow the shape on OpenCL CPU devices (PoCL), and only there;
-// every narrowed shape is legal, and large sizes keep the default.
+// Small m or n narrow the shape on OpenCL CPU devices (PoCL), and only there:
+// a skinny C (at most 16 rows or columns, at least 64 of the other) gets the
+// skinny kernel, other shapes a narrowed tile; every chosen shape is legal,
+// and large sizes keep the default.
 TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
   TempCacheDir dir;
   const bool fits = info_.backend == GPUK_BACKEND_OPENCL && info_.type == GPUK_DEVICE_TYPE_CPU;
@@ -114,6 +117,11 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
           EXPECT_TRUE(Same(c, large));
           continue;
         }
+        const size_t few = std::min(m, n), len = std::max(m, n);
+        if (few <= 16 && len >= 64) {
+          EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_SKINNY) << Format(c);
+          continue;
+        }
         // A side four times the extent or more is cut to a quarter or a half,
         // with its work-items; others stay.
         EXPECT_EQ(c.mwg / c.mdimc, large.mwg / large.mdimc);
@@ -126,7 +134,7 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
         EXPECT_LE(c.nwg, large.nwg);
       }
     if (fits && large.kernel == GPUK_GEMM_KERNEL_PORTABLE && large.mdimc % 4 == 0) {
-      GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 1, 4096, &c, &origin));
+      GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 1, 63, &c, &origin));
       EXPECT_EQ(c.mwg * 4, large.mwg);  // the table's shapes stay legal when cut
       EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_FITTED);
     }
@@ -256,6 +264,7 @@ TEST_P(GemmTuning, DatabaseLinesThatDoNotParseOrBreakTheRulesAreSkipped) {
             "vulkan\t" + name + "\tfloat32\t32x32x8/8x8\t10\t64\n" +         // bad backend
             backend + "\t" + name + "\tfloat32\t32x32x8/8x8\t1.5\t64\n" +    // not an integer
             backend + "\t" + name + "\tfloat32\t32x32x8/8x8\t10\t64\textra\n" +
+            backend + "\t" + name + "\tfloat32\tskinny\t10\t64\n" +  // few rows only
             std::string(5000, 'x') + "\n" + std::string("\0\t\n", 3));
   gpuk_gemm_config c;
   gpuk_gemm_config_origin origin;
@@ -272,6 +281,9 @@ TEST_P(GemmTuning, DatabaseLinesThatDoNotParseOrBreakTheRulesAreSkipped) {
   EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_TUNED);
   EXPECT_EQ(Format(c), "32x32x8/8x8");
   // A save keeps the other lines' entries (rewritten in the canonical form).
+  const gpuk_gemm_config skinny{0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_SKINNY};
+  GPUK_EXPECT_ERROR(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &skinny, 12.4, 99),
+                    GPUK_ERROR_INVALID_ARGUMENT, "few rows or columns only");
   gpuk_gemm_config other{64, 32, 8, 8, 8, GPUK_GEMM_KERNEL_PORTABLE};
   fresh.Write("opencl\tsome other device\tfloat64\t64x64x8/16x16\t5\t128\n");
   GPUK_ASSERT_OK(gpuk_gemm_tuning_save(device_, GPUK_FLOAT32, &other, 12.4, 99));

@@ -536,7 +536,16 @@ typedef enum gpuk_gemm_kernel {
    * precision throughout): double only, compute capability 8.0 and later;
    * threads form warps of 8 x 4. Not yet measured, so no table picks it; the
    * tuner tries it. */
-  GPUK_GEMM_KERNEL_CUDA_MMA = 3
+  GPUK_GEMM_KERNEL_CUDA_MMA = 3,
+  /* kernels/gemm_skinny.cl: every GPU backend, float and double, for C with
+   * at most 16 rows or columns (a matrix times a few vectors). The big
+   * operand is read once, by neighbouring work-items along whichever way it
+   * is stored; k is cut into slices across work-groups (summed by a second
+   * kernel) where C's long side alone gives too few. It takes no block
+   * shape: every other field of its config is 0 (text "skinny").
+   * gpuk_gemm_choose_config_sized picks it on OpenCL CPU devices; on GPUs
+   * it is not yet measured, so only a caller's config picks it there. */
+  GPUK_GEMM_KERNEL_SKINNY = 4
 } gpuk_gemm_kernel;
 
 /* Block shape of a GEMM kernel (CLBlast's names). A work-group of
@@ -559,7 +568,9 @@ typedef enum gpuk_gemm_kernel {
  * - CUDA_ASYNC: the CUDA rules, compute capability >= 8.0, and three slices
  *   (not two) of each tile in 48 KiB;
  * - CUDA_MMA: the CUDA rules, double only, compute capability >= 8.0,
- *   mdimc % 8 == 0 and ndimc % 4 == 0.
+ *   mdimc % 8 == 0 and ndimc % 4 == 0;
+ * - SKINNY: every field 0 (vwm and vwn 0 or 1), work-groups of 128 and 17
+ *   KiB of local memory on the device; gpuk_gemm also needs m or n <= 16.
  * The CPU backend ignores it. A zero-initialised kernel field means PORTABLE. */
 typedef struct gpuk_gemm_config {
   unsigned mwg, nwg, kwg, mdimc, ndimc;
@@ -587,11 +598,13 @@ GPUK_API gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dty
                                              gpuk_gemm_config *config,
                                              gpuk_gemm_config_origin *origin);
 /* The block shape gpuk_gemm uses for an m x n result when given none:
- * gpuk_gemm_choose_config's, except on OpenCL CPU devices (PoCL), where a
+ * gpuk_gemm_choose_config's, except on OpenCL CPU devices (PoCL), where
+ * (origin GPUK_GEMM_ORIGIN_FITTED) a C with at most 16 rows or columns and at
+ * least 64 of the other gets GPUK_GEMM_KERNEL_SKINNY, and otherwise a
  * portable-kernel tile at least four times as tall as m (or as wide as n) is
  * cut to a quarter of that side (a half where a quarter breaks a rule), with
- * its work-items along it (origin GPUK_GEMM_ORIGIN_FITTED): padding would be
- * most of its work. origin may be NULL. */
+ * its work-items along it: padding would be most of its work. origin may be
+ * NULL. */
 GPUK_API gpuk_status gpuk_gemm_choose_config_sized(const gpuk_device *device, gpuk_dtype dtype,
                                                    size_t m, size_t n, gpuk_gemm_config *config,
                                                    gpuk_gemm_config_origin *origin);
@@ -610,8 +623,8 @@ GPUK_API gpuk_status gpuk_gemm_config_check(const gpuk_device *device, gpuk_dtyp
 /* Text form of a block shape: "MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]" for the
  * portable kernel, "cuda:MWGx..." for the CUDA kernel, "cuda-async:MWGx..."
  * for its cp.async form, "cuda-mma:MWGx..." for its tensor-core form, numbers
- * of 1 to 4 digits
- * ("64x64x8/16x16", "64x128x16/8x8/4x4"); formatting writes the vector widths
+ * of 1 to 4 digits ("64x64x8/16x16", "64x128x16/8x8/4x4"), and "skinny" for
+ * GPUK_GEMM_KERNEL_SKINNY (whose fields are all 0); formatting writes the vector widths
  * only when one is above 1. Parsing checks the syntax only (see
  * gpuk_gemm_config_check). Formatting needs size > the text's length (48 bytes
  * always suffice). */
@@ -661,7 +674,9 @@ GPUK_API gpuk_status gpuk_gemm_tune(gpuk_device *device, gpuk_dtype dtype,
  * compiled kernels: GPUK_CACHE_DIR, else $XDG_CACHE_HOME/gpuk, else
  * $HOME/.cache/gpuk), replacing an earlier entry; gflops and n are recorded
  * for people reading the file. Later gpuk_gemm_default_config calls in any
- * process find it. The file is read once per process and cache directory. */
+ * process find it. The file is read once per process and cache directory.
+ * GPUK_GEMM_KERNEL_SKINNY is refused (it takes skinny products only), and
+ * skipped where a hand-edited file holds it. */
 GPUK_API gpuk_status gpuk_gemm_tuning_save(const gpuk_device *device, gpuk_dtype dtype,
                                            const gpuk_gemm_config *config, double gflops,
                                            size_t n);

@@ -1,6 +1,7 @@
 /* Public matrix multiply: argument checks (sizes, leading dimensions, buffer
  * extents, aliasing, block-shape rules), then the backend's own GEMM (CPU) or
- * the tiled kernels/gemm.cl (GPUs) or kernels/gemm_cuda.cu (CUDA). */
+ * the tiled kernels/gemm.cl (GPUs) or kernels/gemm_cuda.cu (CUDA), or the
+ * skinny kernel (gemm_skinny.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -66,7 +67,14 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps a in the same buffer");
   if (overlaps(g->c, g->c_offset, g->ldc, g->m, g->n, g->b, g->b_offset, g->ldb, br, bc))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps b in the same buffer");
-  return gpuk__gemm_check_config(&d->entry.info, g->dtype, &g->config);
+  st = gpuk__gemm_check_config(&d->entry.info, g->dtype, &g->config);
+  if (!st && g->config.kernel == GPUK_GEMM_KERNEL_SKINNY && g->m > GPUK__GEMM_SKINNY_MAX &&
+      g->n > GPUK__GEMM_SKINNY_MAX)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: GPUK_GEMM_KERNEL_SKINNY takes a C with at most %d rows or "
+                           "columns; this one is %zu x %zu",
+                           GPUK__GEMM_SKINNY_MAX, g->m, g->n);
+  return st;
 }
 
 /* Compile options of the chosen kernel for these arguments. Vector accesses
@@ -156,5 +164,7 @@ gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose tran
   st = check_args(&g, d);
   if (st || m == 0 || n == 0) return st;
   if (d->ops->gemm) return gpuk__finish(s, blocking, d->ops->gemm(s, &g));
+  if (g.config.kernel == GPUK_GEMM_KERNEL_SKINNY)
+    return gpuk__finish(s, blocking, gpuk__gemm_skinny(s, &g));
   return gpuk__finish(s, blocking, gemm_with_kernel(s, &g));
 }

@@ -21,7 +21,19 @@ typedef struct gpuk__gemm_args {
 
 /* Whether kernel is a gpuk_gemm_kernel at all. */
 static inline int gpuk__gemm_kernel_known(gpuk_gemm_kernel kernel) {
-  return (unsigned)kernel <= GPUK_GEMM_KERNEL_CUDA_MMA;
+  return (unsigned)kernel <= GPUK_GEMM_KERNEL_SKINNY;
+}
+
+/* The most rows or columns GPUK_GEMM_KERNEL_SKINNY takes (its registers per
+ * work-item), and the shortest long side for which the table picks it. */
+enum { GPUK__GEMM_SKINNY_MAX = 16, GPUK__GEMM_SKINNY_MIN_LEN = 64 };
+/* Its work-items per group (kernels/gemm_skinny.cl's WG). */
+enum { GPUK__GEMM_SKINNY_WG = 128 };
+
+/* The config of GPUK_GEMM_KERNEL_SKINNY: no block shape. */
+static inline gpuk_gemm_config gpuk__gemm_skinny_config(void) {
+  gpuk_gemm_config c = {0, 0, 0, 0, 0, GPUK_GEMM_KERNEL_SKINNY, 0, 0};
+  return c;
 }
 
 /* Whether a kernel is kernels/gemm_cuda.cu (any way of feeding it or
@@ -53,13 +65,19 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
 /* GPUK_FLOAT32 or GPUK_FLOAT64, and (info not NULL) one the device runs. */
 gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtype);
 
+/* gemm_skinny.c: g (validated; m or n at most GPUK__GEMM_SKINNY_MAX) through
+ * GPUK_GEMM_KERNEL_SKINNY on stream. */
+gpuk_status gpuk__gemm_skinny(gpuk_stream *stream, const gpuk__gemm_args *g);
+/* The most local memory it takes (the config rules check it). */
+size_t gpuk__gemm_skinny_local_bytes(gpuk_dtype dtype);
+
 /* gemm_tuning.c: the tuning database's shape for this device and dtype; 1 when
  * there is one (not yet checked against the rules), else 0. */
 int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
                             gpuk_gemm_config *config);
 
 /* gemm_config_text.c: "[cuda:|cuda-async:|cuda-mma:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN]"
- * (fields of 1 to 4 digits) into a config, 1 on success, 0 (config untouched)
+ * (fields of 1 to 4 digits) or "skinny" into a config, 1 on success, 0 (config untouched)
  * otherwise; and back, returning snprintf's count (-1 for a kernel that is not
  * a gpuk_gemm_kernel). Neither sets the error. */
 int gpuk__gemm_config_from_text(const char *text, gpuk_gemm_config *config);

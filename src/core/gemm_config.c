@@ -81,6 +81,26 @@ static gpuk_status check_cuda_config(const gpuk_device_info *info, gpuk_dtype dt
   return GPUK_SUCCESS;
 }
 
+/* Rules of kernels/gemm_skinny.cl: no block shape; its fixed work-groups and
+ * local sums fit on the device. gpuk_gemm checks m and n. */
+static gpuk_status check_skinny_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                       const gpuk_gemm_config *c) {
+  if (c->mwg || c->nwg || c->kwg || c->mdimc || c->ndimc || gpuk__gemm_width(c->vwm) != 1 ||
+      gpuk__gemm_width(c->vwn) != 1)
+    return CONFIG_ERROR("GPUK_GEMM_KERNEL_SKINNY takes no block shape: mwg, nwg, kwg, mdimc and "
+                        "ndimc must be 0, vwm and vwn 0 or 1 (got %ux%ux%u/%ux%u/%ux%u)",
+                        c->mwg, c->nwg, c->kwg, c->mdimc, c->ndimc, c->vwm, c->vwn);
+  const size_t threads = GPUK__GEMM_SKINNY_WG, local = gpuk__gemm_skinny_local_bytes(dtype);
+  if (info->max_work_group_size < threads || info->max_work_item_sizes[0] < threads)
+    return CONFIG_ERROR("GPUK_GEMM_KERNEL_SKINNY needs work-groups of %zu work-items; %s allows "
+                        "%zu",
+                        threads, info->name, info->max_work_group_size);
+  if (local > info->local_mem_bytes)
+    return CONFIG_ERROR("GPUK_GEMM_KERNEL_SKINNY needs %zu bytes of local memory; %s has %llu",
+                        local, info->name, (unsigned long long)info->local_mem_bytes);
+  return GPUK_SUCCESS;
+}
+
 /* Local memory the kernel's tiles take. */
 static size_t tile_bytes(const gpuk_gemm_config *c, gpuk_dtype dtype) {
   size_t elem = dtype == GPUK_FLOAT64 ? 8 : 4;
@@ -95,6 +115,7 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
                                     const gpuk_gemm_config *c) {
   if (!gpuk__gemm_kernel_known(c->kernel))
     return CONFIG_ERROR("kernel %d is not a gpuk_gemm_kernel", (int)c->kernel);
+  if (c->kernel == GPUK_GEMM_KERNEL_SKINNY) return check_skinny_config(info, dtype, c);
   if (!c->mwg || !c->nwg || !c->kwg || !c->mdimc || !c->ndimc)
     return CONFIG_ERROR("every field must be > 0 (mwg %u nwg %u kwg %u mdimc %u ndimc %u)", c->mwg,
                         c->nwg, c->kwg, c->mdimc, c->ndimc);
@@ -149,7 +170,8 @@ gpuk_status gpuk_gemm_config_parse(const char *text, gpuk_gemm_config *config) {
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
                            "block shape '%.64s' is not "
                            "[cuda:|cuda-async:|cuda-mma:]MWGxNWGxKWG/MDIMCxNDIMC[/VWMxVWN] "
-                           "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16 or 64x64x8/16x16/2x2)",
+                           "(numbers of 1 to 4 digits, e.g. 64x64x8/16x16 or 64x64x8/16x16/2x2) "
+                           "or skinny",
                            text);
   return GPUK_SUCCESS;
 }

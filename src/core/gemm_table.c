@@ -83,8 +83,9 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
   const gpuk_device_info *info = &device->entry.info;
   gpuk_gemm_config c;
   gpuk_gemm_config_origin from = GPUK_GEMM_ORIGIN_FALLBACK;
+  /* The tuner stores tiled shapes only; a skinny one would refuse most sizes. */
   if (info->backend != GPUK_BACKEND_CPU && gpuk__gemm_tuned_config(info, dtype, &c) &&
-      legal(info, dtype, &c)) {
+      c.kernel != GPUK_GEMM_KERNEL_SKINNY && legal(info, dtype, &c)) {
     from = GPUK_GEMM_ORIGIN_TUNED;
   } else {
     size_t i = 0, rows = sizeof table / sizeof table[0];
@@ -102,7 +103,10 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
   return GPUK_SUCCESS;
 }
 
-/* Cuts a side of the tile that is at least four times the matrix's extent to
+/* On OpenCL CPU devices: a skinny C (at most GPUK__GEMM_SKINNY_MAX rows or
+ * columns, at least GPUK__GEMM_SKINNY_MIN_LEN of the other) gets the skinny
+ * kernel (figures in README). Otherwise a side of the tile that is at
+ * least four times the matrix's extent is cut to
  * a quarter (or, where a quarter breaks a rule, a half), with its work-items
  * along that side, so that each work-item keeps its results. Measured on
  * PoCL (2-core EPYC, `gpuk-bench matmul --device opencl --shape ... --block
@@ -113,9 +117,15 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
  * loss of work-items per group is untested, so they keep the large shape. */
 static int fit_to_size(const gpuk_device_info *info, gpuk_dtype dtype, size_t m, size_t n,
                        gpuk_gemm_config *c) {
-  if (info->backend != GPUK_BACKEND_OPENCL || info->type != GPUK_DEVICE_TYPE_CPU ||
-      c->kernel != GPUK_GEMM_KERNEL_PORTABLE)
-    return 0;
+  if (info->backend != GPUK_BACKEND_OPENCL || info->type != GPUK_DEVICE_TYPE_CPU) return 0;
+  const size_t few = m < n ? m : n, len = m < n ? n : m;
+  const gpuk_gemm_config skinny = gpuk__gemm_skinny_config();
+  if (few >= 1 && few <= GPUK__GEMM_SKINNY_MAX && len >= GPUK__GEMM_SKINNY_MIN_LEN &&
+      legal(info, dtype, &skinny)) {
+    *c = skinny;
+    return 1;
+  }
+  if (c->kernel != GPUK_GEMM_KERNEL_PORTABLE) return 0;
   int fitted = 0;
   for (int side = 0; side < 2; side++) {
     if ((side ? n : m) > (side ? c->nwg : c->mwg) / 4) continue;

@@ -107,6 +107,10 @@ gpuk_status gpuk_gemm_tuning_save(const gpuk_device *device, gpuk_dtype dtype,
   if (info->backend == GPUK_BACKEND_CPU)
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "the CPU device's GEMM has no block shape to save");
+  if (config->kernel == GPUK_GEMM_KERNEL_SKINNY)
+    return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT,
+                           "config: GPUK_GEMM_KERNEL_SKINNY takes few rows or columns only, so it "
+                           "cannot be a device's shape for every size");
   if (!gpuk__tuning_name_ok(info->name))
     return gpuk__set_error(GPUK_ERROR_UNSUPPORTED,
                            "device name '%.64s' is empty, too long or has control characters",

@@ -1,0 +1,214 @@
+/* Matrix products with at most GPUK__GEMM_SKINNY_MAX rows or columns on the
+ * GPU backends (GPUK_GEMM_KERNEL_SKINNY, kernels/gemm_skinny.cl, then
+ * gemm_skinny_sum.cl where k was sliced): the few vectors X against the big matrix Y, which is read once, along whichever
+ * way it is stored; k is cut into slices across work-groups where the long
+ * side alone gives too few groups, the slices' sums meeting in the stream's
+ * scratch buffer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "gemm.h"
+#include "handles.h"
+
+/* GPUs: work-items along each row of Y in the dots form (rows of 32
+ * neighbouring elements per warp). */
+enum { GPU_WK = 32 };
+/* Each k slice is at least this deep, so that the partial sums (few * len per
+ * slice) stay small against Y's len * k, and at most this many slices. */
+enum { MIN_SLICE_K = 256, MAX_SLICES = 1024 };
+
+/* The product as the kernel states it (see kernels/gemm_skinny.cl); strides
+ * and offsets in elements. */
+typedef struct skinny_problem {
+  size_t few, len;
+  const gpuk_buffer *x, *y;
+  size_t x_offset, xs_f, xs_p;
+  size_t y_offset, ys;
+  int dots; /* Y contiguous along k */
+  size_t zs_f, zs_l;
+} skinny_problem;
+
+static skinny_problem state_problem(const gpuk__gemm_args *g) {
+  skinny_problem p;
+  if (g->m <= g->n) {
+    /* Few rows: X = op(A), Y(l, p) = op(B)(p, l), Z = C. */
+    p.few = g->m;
+    p.len = g->n;
+    p.x = g->a;
+    p.x_offset = g->a_offset;
+    p.xs_f = g->trans_a ? 1 : g->lda;
+    p.xs_p = g->trans_a ? g->lda : 1;
+    p.y = g->b;
+    p.y_offset = g->b_offset;
+    p.ys = g->ldb;
+    p.dots = g->trans_b == GPUK_TRANS;
+    p.zs_f = g->ldc;
+    p.zs_l = 1;
+  } else {
+    /* Few columns: X(f, p) = op(B)(p, f), Y = op(A), Z(f, l) = C(l, f). */
+    p.few = g->n;
+    p.len = g->m;
+    p.x = g->b;
+    p.x_offset = g->b_offset;
+    p.xs_f = g->trans_b ? g->ldb : 1;
+    p.xs_p = g->trans_b ? 1 : g->ldb;
+    p.y = g->a;
+    p.y_offset = g->a_offset;
+    p.ys = g->lda;
+    p.dots = g->trans_a == GPUK_NO_TRANS;
+    p.zs_f = 1;
+    p.zs_l = g->ldc;
+  }
+  return p;
+}
+
+/* Slices of k: enough groups to fill the device (a few per core on CPU
+ * drivers, many per compute unit on GPUs), within the bounds above. */
+static size_t choose_slices(const gpuk_device_info *info, size_t groups, size_t k) {
+  size_t per_unit = info->type == GPUK_DEVICE_TYPE_CPU ? 4 : 8;
+  size_t target = (info->compute_units ? info->compute_units : 1) * per_unit;
+  size_t slices = (target + groups - 1) / groups;
+  size_t by_depth = k / MIN_SLICE_K;
+  if (slices > by_depth) slices = by_depth;
+  if (slices > MAX_SLICES) slices = MAX_SLICES;
+  return slices ? slices : 1;
+}
+
+/* How the work-items of a group share Y (the kernel's WK and RUN). GPUs: one
+ * element each, neighbours on neighbouring addresses (WK = 32 along a row in
+ * the dots form). CPU drivers vectorise the innermost loop, so each
+ * work-item takes a run of 32 elements (WK = 1), fewer where its few x RUN
+ * sums would pass 512 floats or 128 doubles: on PoCL (2-core EPYC) 256
+ * doubles ran 8-30x slower than 64, while 512 floats were the fastest. */
+typedef struct skinny_layout {
+  unsigned wk, run;
+} skinny_layout;
+
+static skinny_layout choose_layout(const gpuk_device_info *info, unsigned few_regs,
+                                   gpuk_dtype dtype) {
+  skinny_layout s = {GPU_WK, 1};
+  /* GPUK_GEMM_SKINNY_LAYOUT (gpu or cpu, else ignored) overrides the device
+   * type: the tests run the GPUs' layout on CPU drivers through it. */
+  const char *env = getenv("GPUK_GEMM_SKINNY_LAYOUT");
+  int cpu = info->type == GPUK_DEVICE_TYPE_CPU;
+  if (env && strcmp(env, "gpu") == 0) cpu = 0;
+  if (env && strcmp(env, "cpu") == 0) cpu = 1;
+  if (!cpu) return s;
+  const unsigned max_sums = dtype == GPUK_FLOAT64 ? 128 : 512;
+  s.wk = 1;
+  s.run = 32;
+  while (s.run > 1 && few_regs * s.run > max_sums) s.run /= 2;
+  return s;
+}
+
+/* The smallest of 1, 2, 4, 8, 16 at least few. */
+static unsigned few_registers(size_t few) {
+  unsigned r = 1;
+  while (r < few) r *= 2;
+  return r;
+}
+
+/* Launches both kernels; partials is the scratch buffer (slices > 1) or C. */
+static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny_problem *p,
+                          skinny_layout layout, size_t groups, size_t slices, size_t kc,
+                          gpuk_buffer *partials) {
+  gpuk_device *d = s->obj.device;
+  const int dbl = g->dtype == GPUK_FLOAT64;
+  char options[128];
+  snprintf(options, sizeof options, "-DFEW=%u -DDOTS=%d -DWG=%d -DWK=%u -DRUN=%u -DGPUK_DOUBLE=%d",
+           few_registers(p->few), p->dots, GPUK__GEMM_SKINNY_WG, layout.wk, layout.run, dbl);
+  gpuk_kernel *kernel;
+  gpuk_status st = gpuk__builtin_kernel(d, "gemm_skinny.cl", options, "gpuk_gemm_skinny", &kernel);
+  if (st) return st;
+  const gpuk_arg alpha = dbl ? gpuk_arg_f64(g->alpha) : gpuk_arg_f32((float)g->alpha);
+  const gpuk_arg beta = dbl ? gpuk_arg_f64(g->beta) : gpuk_arg_f32((float)g->beta);
+  gpuk_arg args[] = {gpuk_arg_u32((uint32_t)p->few),
+                     gpuk_arg_u32((uint32_t)p->len),
+                     gpuk_arg_u32((uint32_t)g->k),
+                     gpuk_arg_u32((uint32_t)kc),
+                     alpha,
+                     beta,
+                     gpuk_arg_buffer((gpuk_buffer *)p->x),
+                     gpuk_arg_u64(p->x_offset),
+                     gpuk_arg_u32((uint32_t)p->xs_f),
+                     gpuk_arg_u32((uint32_t)p->xs_p),
+                     gpuk_arg_buffer((gpuk_buffer *)p->y),
+                     gpuk_arg_u64(p->y_offset),
+                     gpuk_arg_u32((uint32_t)p->ys),
+                     gpuk_arg_buffer(g->c),
+                     gpuk_arg_u64(g->c_offset),
+                     gpuk_arg_u32((uint32_t)p->zs_f),
+                     gpuk_arg_u32((uint32_t)p->zs_l),
+                     gpuk_arg_buffer(partials)};
+  size_t local[2] = {GPUK__GEMM_SKINNY_WG, 1}, global[2] = {groups * GPUK__GEMM_SKINNY_WG, slices};
+  st = d->ops->kernel_launch(s, kernel, 2, global, local, sizeof args / sizeof args[0], args);
+  if (st || slices == 1) return st;
+  gpuk__launch_shape shape = gpuk__stream_shape(d, p->few * p->len);
+  snprintf(shape.options, sizeof shape.options, "-DGPUK_DOUBLE=%d", dbl);
+  gpuk_arg sum_args[] = {gpuk_arg_u32((uint32_t)p->few),
+                         gpuk_arg_u32((uint32_t)p->len),
+                         gpuk_arg_u32((uint32_t)slices),
+                         alpha,
+                         beta,
+                         gpuk_arg_buffer(partials),
+                         gpuk_arg_buffer(g->c),
+                         gpuk_arg_u64(g->c_offset),
+                         gpuk_arg_u32((uint32_t)p->zs_f),
+                         gpuk_arg_u32((uint32_t)p->zs_l)};
+  return gpuk__builtin_launch(s, "gemm_skinny_steps.cl", "gpuk_gemm_skinny_sum", &shape,
+                              sizeof sum_args / sizeof sum_args[0], sum_args);
+}
+
+/* Copies the few vectors into scratch from element offset on, contiguous
+ * along k, and points p at the copy. */
+static gpuk_status gather_x(gpuk_stream *s, const gpuk__gemm_args *g, skinny_problem *p,
+                            gpuk_buffer *scratch, size_t offset) {
+  gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, p->few * g->k);
+  snprintf(shape.options, sizeof shape.options, "-DGPUK_DOUBLE=%d", g->dtype == GPUK_FLOAT64);
+  gpuk_arg args[] = {gpuk_arg_u32((uint32_t)p->few),   gpuk_arg_u32((uint32_t)g->k),
+                     gpuk_arg_buffer((gpuk_buffer *)p->x), gpuk_arg_u64(p->x_offset),
+                     gpuk_arg_u32((uint32_t)p->xs_f),  gpuk_arg_u32((uint32_t)p->xs_p),
+                     gpuk_arg_buffer(scratch),         gpuk_arg_u64(offset)};
+  gpuk_status st = gpuk__builtin_launch(s, "gemm_skinny_steps.cl", "gpuk_gemm_skinny_gather_x",
+                                        &shape, sizeof args / sizeof args[0], args);
+  p->x = scratch;
+  p->x_offset = offset;
+  p->xs_f = g->k;
+  p->xs_p = 1;
+  return st;
+}
+
+gpuk_status gpuk__gemm_skinny(gpuk_stream *s, const gpuk__gemm_args *g) {
+  gpuk_device *d = s->obj.device;
+  if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
+  skinny_problem p = state_problem(g);
+  const size_t elem = g->dtype == GPUK_FLOAT64 ? 8 : 4;
+  const skinny_layout layout = choose_layout(&d->entry.info, few_registers(p.few), g->dtype);
+  /* Elements of C's long side per group. */
+  const size_t per_group =
+      p.dots ? GPUK__GEMM_SKINNY_WG / layout.wk : (size_t)GPUK__GEMM_SKINNY_WG * layout.run;
+  const size_t groups = (p.len + per_group - 1) / per_group;
+  const size_t slices = choose_slices(&d->entry.info, groups, g->k);
+  const size_t kc = (g->k + slices - 1) / slices;
+  /* The scratch buffer holds the slices' partial sums, then (dots form, the
+   * few vectors strided along k) their copy, which the loads along k of
+   * every row of Y then find contiguous. */
+  const size_t partials = slices > 1 ? slices * p.few * p.len : 0;
+  const size_t x_copy = p.dots && p.xs_p != 1 ? p.few * g->k : 0;
+  if (!partials && !x_copy) return launch(s, g, &p, layout, groups, 1, kc, g->c);
+  pthread_mutex_lock(&s->scratch_lock);
+  gpuk_buffer *scratch = NULL;
+  gpuk_status st = gpuk__stream_scratch(s, (partials + x_copy) * elem, &scratch);
+  if (!st && x_copy) st = gather_x(s, g, &p, scratch, partials);
+  if (!st) st = launch(s, g, &p, layout, groups, slices, kc, partials ? scratch : g->c);
+  pthread_mutex_unlock(&s->scratch_lock);
+  return st;
+}
+
+size_t gpuk__gemm_skinny_local_bytes(gpuk_dtype dtype) {
+  /* The dots form's sums on GPUs: FEW x WL rows of WK + 1. */
+  const size_t rows = GPUK__GEMM_SKINNY_MAX * (GPUK__GEMM_SKINNY_WG / GPU_WK);
+  return rows * (GPU_WK + 1) * (dtype == GPUK_FLOAT64 ? 8 : 4);
+}
