@@ -104,10 +104,19 @@ log "matmul"
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 # Whether narrowing the tile to a small m or n (what PoCL gets, see
 # gpuk_gemm_choose_config_sized) pays on the GPU too: the table's shape, then
-# a quarter of its rows, then a quarter of its columns, with their threads.
+# a quarter of its rows, then a quarter of its columns, with their threads;
+# then the skinny kernel (PoCL's default for these shapes, only asked for on
+# GPUs until this run measures it: if it wins, let gemm_table.c pick it there).
 "$build/bench/gpuk-bench" matmul --shape 1x4096x4096,8x4096x4096,4096x8x4096 --device cuda:0 \
-  --repeat 10 --block cuda:128x256x8/16x16,cuda:32x256x8/4x16,cuda:128x64x8/16x4 \
+  --repeat 10 --block cuda:128x256x8/16x16,cuda:32x256x8/4x16,cuda:128x64x8/16x4,skinny \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+for trans in nn nt tn tt; do
+  "$build/bench/gpuk-bench" matmul --shape 1x8192x8192,16x8192x8192,8192x16x8192,1x64x1048576 \
+    --trans $trans --device cuda:0 --repeat 10 --block cuda:128x256x8/16x16,skinny \
+    >> "$out/matmul.txt" 2>&1 || bench_rc=$?
+done
+"$build/bench/gpuk-bench" matmul --shape 1x8192x8192,16x8192x8192 --dtype f64 --device cuda:0 \
+  --repeat 10 --block 64x64x8/16x16,skinny >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 # The CPU backend on the host at the sizes of its target (50% of OpenBLAS) and
 # below, where its worker pool should count on many cores and its fixed costs
 # show; then its AVX2 layout, against the AVX-512 one the host picks.

@@ -93,8 +93,8 @@ class GemmTuning : public DeviceTest {
 };
 
 // Small m or n narrow the shape on OpenCL CPU devices (PoCL), and only there:
-// a skinny C (at most 16 rows or columns, at least 64 of the other) gets the
-// skinny kernel, other shapes a narrowed tile; every chosen shape is legal,
+// a skinny C (at most 8 rows or columns and at least 64 of the other, or 16
+// and 1024) gets the skinny kernel, other shapes a narrowed tile; every chosen shape is legal,
 // and large sizes keep the default.
 TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
   TempCacheDir dir;
@@ -107,8 +107,8 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
     GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 4096, 4096, &c, &origin));
     EXPECT_TRUE(Same(c, large));
     EXPECT_EQ(origin, large_origin);
-    for (size_t m : {1, 2, 7, 16, 33, 64, 4096})
-      for (size_t n : {1, 9, 31, 64, 129, 4096}) {
+    for (size_t m : {1, 2, 7, 8, 16, 33, 64, 4096})
+      for (size_t n : {1, 9, 31, 64, 129, 1023, 1024, 4096}) {
         SCOPED_TRACE("m=" + std::to_string(m) + " n=" + std::to_string(n));
         GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, m, n, &c, &origin));
         GPUK_EXPECT_OK(gpuk_gemm_config_check(device_, dtype, &c));
@@ -118,7 +118,7 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
           continue;
         }
         const size_t few = std::min(m, n), len = std::max(m, n);
-        if (few <= 16 && len >= 64) {
+        if ((few <= 8 && len >= 64) || (few <= 16 && len >= 1024)) {
           EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_SKINNY) << Format(c);
           continue;
         }

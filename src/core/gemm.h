@@ -25,8 +25,8 @@ static inline int gpuk__gemm_kernel_known(gpuk_gemm_kernel kernel) {
 }
 
 /* The most rows or columns GPUK_GEMM_KERNEL_SKINNY takes (its registers per
- * work-item), and the shortest long side for which the table picks it. */
-enum { GPUK__GEMM_SKINNY_MAX = 16, GPUK__GEMM_SKINNY_MIN_LEN = 64 };
+ * work-item). */
+enum { GPUK__GEMM_SKINNY_MAX = 16 };
 /* Its work-items per group (kernels/gemm_skinny.cl's WG). */
 enum { GPUK__GEMM_SKINNY_WG = 128 };
 
