@@ -1,9 +1,9 @@
 /* Matrix products with at most GPUK__GEMM_SKINNY_MAX rows or columns on the
- * GPU backends (GPUK_GEMM_KERNEL_SKINNY, kernels/gemm_skinny.cl, then
- * gemm_skinny_sum.cl where k was sliced): the few vectors X against the big matrix Y, which is read once, along whichever
- * way it is stored; k is cut into slices across work-groups where the long
- * side alone gives too few groups, the slices' sums meeting in the stream's
- * scratch buffer. */
+ * GPU backends (GPUK_GEMM_KERNEL_SKINNY, kernels/gemm_skinny.cl, with the
+ * steps of gemm_skinny_steps.cl around it): the few vectors X against the big
+ * matrix Y, which is read once, along whichever way it is stored; k is cut
+ * into slices across work-groups where the long side alone gives too few
+ * groups, the slices' sums meeting in the stream's scratch buffer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,10 +167,14 @@ static gpuk_status gather_x(gpuk_stream *s, const gpuk__gemm_args *g, skinny_pro
                             gpuk_buffer *scratch, size_t offset) {
   gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, p->few * g->k);
   snprintf(shape.options, sizeof shape.options, "-DGPUK_DOUBLE=%d", g->dtype == GPUK_FLOAT64);
-  gpuk_arg args[] = {gpuk_arg_u32((uint32_t)p->few),   gpuk_arg_u32((uint32_t)g->k),
-                     gpuk_arg_buffer((gpuk_buffer *)p->x), gpuk_arg_u64(p->x_offset),
-                     gpuk_arg_u32((uint32_t)p->xs_f),  gpuk_arg_u32((uint32_t)p->xs_p),
-                     gpuk_arg_buffer(scratch),         gpuk_arg_u64(offset)};
+  gpuk_arg args[] = {gpuk_arg_u32((uint32_t)p->few),
+                     gpuk_arg_u32((uint32_t)g->k),
+                     gpuk_arg_buffer((gpuk_buffer *)p->x),
+                     gpuk_arg_u64(p->x_offset),
+                     gpuk_arg_u32((uint32_t)p->xs_f),
+                     gpuk_arg_u32((uint32_t)p->xs_p),
+                     gpuk_arg_buffer(scratch),
+                     gpuk_arg_u64(offset)};
   gpuk_status st = gpuk__builtin_launch(s, "gemm_skinny_steps.cl", "gpuk_gemm_skinny_gather_x",
                                         &shape, sizeof args / sizeof args[0], args);
   p->x = scratch;
