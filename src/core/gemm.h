@@ -72,7 +72,8 @@ gpuk_status gpuk__gemm_skinny(gpuk_stream *stream, const gpuk__gemm_args *g);
 size_t gpuk__gemm_skinny_local_bytes(gpuk_dtype dtype);
 
 /* gemm_tuning.c: the tuning database's shape for this device and dtype; 1 when
- * there is one (not yet checked against the rules), else 0. */
+ * there is one (not yet checked against the rules; never the skinny kernel),
+ * else 0. */
 int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
                             gpuk_gemm_config *config);
 

@@ -110,6 +110,14 @@ static unsigned few_registers(size_t few) {
   return r;
 }
 
+/* Launches kernel `name` of gemm_skinny_steps.cl over n elements (grid-stride). */
+static gpuk_status launch_step(gpuk_stream *s, const char *name, size_t n, gpuk_dtype dtype,
+                               size_t nargs, const gpuk_arg *args) {
+  gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, n);
+  snprintf(shape.options, sizeof shape.options, "-DGPUK_DOUBLE=%d", dtype == GPUK_FLOAT64);
+  return gpuk__builtin_launch(s, "gemm_skinny_steps.cl", name, &shape, nargs, args);
+}
+
 /* Launches both kernels; partials is the scratch buffer (slices > 1) or C. */
 static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny_problem *p,
                           skinny_layout layout, size_t groups, size_t slices, size_t kc,
@@ -145,8 +153,6 @@ static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny
   size_t local[2] = {GPUK__GEMM_SKINNY_WG, 1}, global[2] = {groups * GPUK__GEMM_SKINNY_WG, slices};
   st = d->ops->kernel_launch(s, kernel, 2, global, local, sizeof args / sizeof args[0], args);
   if (st || slices == 1) return st;
-  gpuk__launch_shape shape = gpuk__stream_shape(d, p->few * p->len);
-  snprintf(shape.options, sizeof shape.options, "-DGPUK_DOUBLE=%d", dbl);
   gpuk_arg sum_args[] = {gpuk_arg_u32((uint32_t)p->few),
                          gpuk_arg_u32((uint32_t)p->len),
                          gpuk_arg_u32((uint32_t)slices),
@@ -157,16 +163,14 @@ static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny
                          gpuk_arg_u64(g->c_offset),
                          gpuk_arg_u32((uint32_t)p->zs_f),
                          gpuk_arg_u32((uint32_t)p->zs_l)};
-  return gpuk__builtin_launch(s, "gemm_skinny_steps.cl", "gpuk_gemm_skinny_sum", &shape,
-                              sizeof sum_args / sizeof sum_args[0], sum_args);
+  return launch_step(s, "gpuk_gemm_skinny_sum", p->few * p->len, g->dtype,
+                     sizeof sum_args / sizeof sum_args[0], sum_args);
 }
 
 /* Copies the few vectors into scratch from element offset on, contiguous
  * along k, and points p at the copy. */
 static gpuk_status gather_x(gpuk_stream *s, const gpuk__gemm_args *g, skinny_problem *p,
                             gpuk_buffer *scratch, size_t offset) {
-  gpuk__launch_shape shape = gpuk__stream_shape(s->obj.device, p->few * g->k);
-  snprintf(shape.options, sizeof shape.options, "-DGPUK_DOUBLE=%d", g->dtype == GPUK_FLOAT64);
   gpuk_arg args[] = {gpuk_arg_u32((uint32_t)p->few),
                      gpuk_arg_u32((uint32_t)g->k),
                      gpuk_arg_buffer((gpuk_buffer *)p->x),
@@ -175,8 +179,8 @@ static gpuk_status gather_x(gpuk_stream *s, const gpuk__gemm_args *g, skinny_pro
                      gpuk_arg_u32((uint32_t)p->xs_p),
                      gpuk_arg_buffer(scratch),
                      gpuk_arg_u64(offset)};
-  gpuk_status st = gpuk__builtin_launch(s, "gemm_skinny_steps.cl", "gpuk_gemm_skinny_gather_x",
-                                        &shape, sizeof args / sizeof args[0], args);
+  gpuk_status st = launch_step(s, "gpuk_gemm_skinny_gather_x", p->few * g->k, g->dtype,
+                               sizeof args / sizeof args[0], args);
   p->x = scratch;
   p->x_offset = offset;
   p->xs_f = g->k;

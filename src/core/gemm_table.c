@@ -83,9 +83,8 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
   const gpuk_device_info *info = &device->entry.info;
   gpuk_gemm_config c;
   gpuk_gemm_config_origin from = GPUK_GEMM_ORIGIN_FALLBACK;
-  /* The tuner stores tiled shapes only; a skinny one would refuse most sizes. */
   if (info->backend != GPUK_BACKEND_CPU && gpuk__gemm_tuned_config(info, dtype, &c) &&
-      c.kernel != GPUK_GEMM_KERNEL_SKINNY && legal(info, dtype, &c)) {
+      legal(info, dtype, &c)) {
     from = GPUK_GEMM_ORIGIN_TUNED;
   } else {
     size_t i = 0, rows = sizeof table / sizeof table[0];

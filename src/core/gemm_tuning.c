@@ -62,9 +62,12 @@ int gpuk__gemm_tuned_config(const gpuk_device_info *info, gpuk_dtype dtype,
   pthread_mutex_lock(&lock);
   load_locked(path);
   const gpuk__tuning_entry *e = gpuk__tuning_db_find(&loaded, info->backend, info->name, dtype);
-  if (e) *config = e->config;
+  /* The tuner stores tiled shapes only; a skinny one (a hand-edited line)
+   * would refuse most sizes. */
+  const int found = e && e->config.kernel != GPUK_GEMM_KERNEL_SKINNY;
+  if (found) *config = e->config;
   pthread_mutex_unlock(&lock);
-  return e != NULL;
+  return found;
 }
 
 gpuk_status gpuk_gemm_tuning_path(char *path, size_t size) {
