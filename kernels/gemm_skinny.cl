@@ -7,8 +7,8 @@
  * z[f * zs_f + l * zs_l]. Y is read once, in one of two forms chosen by how
  * it is stored:
  * - rows (DOTS = 0): Y(l, p) at y[p * ys + l], contiguous along l. Work-item
- *   t of group g takes the RUN columns from l = (g * WG + t) * RUN and keeps
- *   FEW x RUN sums.
+ *   t of group g takes the RUN columns from l = (g * WG + t) * RUN (RUN <=
+ *   len; the last run ends at len) and keeps FEW x RUN sums.
  * - dots (DOTS = 1): Y(l, p) at y[l * ys + p], contiguous along p, and X
  *   too (xs_p must be 1: the host copies strided vectors first). A group
  *   takes WG / WK rows of Y; the WK work-items of a row take runs of RUN
@@ -19,7 +19,7 @@
  * Dimension 1 of the grid splits k into slices of kc: with one slice the
  * kernel applies alpha and beta and writes Z; with several, slice s writes its
  * sums to partials[(s * few + f) * len + l] and gpuk_gemm_skinny_sum
- * (gemm_skinny_sum.cl) adds the slices. beta == 0 never reads Z (it may
+ * (gemm_skinny_steps.cl) adds the slices. beta == 0 never reads Z (it may
  * hold NaN).
  * Defines: FEW (vectors kept per work-item: few <= FEW; the sums of f >= few
  * repeat vector few - 1 and are dropped), DOTS, WG (work-items per group),
@@ -68,7 +68,7 @@ typedef float real;
 
 /* acc[f][j] += X(f, at(j)) * v[j] over one run, v[j] = LOAD(j) (reading Y).
  * Two copies of a run: every element (the loads can be one vector), or only
- * the first `n` (the last run of a row). */
+ * the first `n` (the dots form's last run of a row). */
 #define RUN_STEP(LOAD, X_AT)                                                        \
   do {                                                                              \
     real v[RUN];                                                                    \
@@ -149,29 +149,27 @@ __kernel void gpuk_gemm_skinny(const uint few, const uint len, const uint k, con
   }
 #endif
 #else
-  const uint l0 = ((uint)get_group_id(0) * WG + lid) * RUN;
-  if (l0 < len) {
-    const uint n = min((uint)RUN, len - l0);
+  /* Work-item t takes the run from start = t * RUN. The one that C's edge cuts
+   * short starts RUN before the edge instead (the host keeps RUN <= len) and
+   * stores only the elements past start: a run of loads under a mask would
+   * cost a CPU driver more than the whole group's other runs. */
+  const uint start = ((uint)get_group_id(0) * WG + lid) * RUN;
+  if (start < len) {
+    const uint l0 = min(start, len - RUN);
+    for (uint p = p_begin; p < p_end; p++) {
+      __global const real *yp = y + (ulong)p * ys + l0;
+      real xp[FEW];
+#pragma unroll
+      for (uint f = 0; f < FEW; f++) xp[f] = x[x_row[f] + (ulong)p * xs_p];
 #define X_AT_P(f, j) xp[f]
-#define ROWS_LOOP(LOAD)                                                           \
-  for (uint p = p_begin; p < p_end; p++) {                                        \
-    __global const real *yp = y + (ulong)p * ys + l0;                             \
-    real xp[FEW];                                                                 \
-    _Pragma("unroll") for (uint f = 0; f < FEW; f++) xp[f] = x[x_row[f] + (ulong)p * xs_p]; \
-    RUN_STEP(LOAD, X_AT_P);                                                       \
-  }
-    if (n == RUN) {
-      ROWS_LOOP(LOAD_ALL)
-    } else {
-      ROWS_LOOP(LOAD_FIRST)
-    }
-#undef ROWS_LOOP
+      RUN_STEP(LOAD_ALL, X_AT_P);
 #undef X_AT_P
+    }
 #pragma unroll
     for (uint f = 0; f < FEW; f++)
 #pragma unroll
       for (uint j = 0; j < RUN; j++)
-        if (f < few && j < n) STORE_SUM(f, l0 + j, acc[f][j]);
+        if (f < few && l0 + j >= start) STORE_SUM(f, l0 + j, acc[f][j]);
   }
 #endif
 }

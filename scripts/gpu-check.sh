@@ -107,11 +107,13 @@ log "matmul"
 # a quarter of its rows, then a quarter of its columns, with their threads;
 # then the skinny kernel (PoCL's default for these shapes, only asked for on
 # GPUs until this run measures it: if it wins, let gemm_table.c pick it there).
+# 16 x 16 x 1048576 is a Gram matrix of 16 long vectors: both sides few, the
+# skinny kernel's k slices are all its parallelism.
 "$build/bench/gpuk-bench" matmul --shape 1x4096x4096,8x4096x4096,4096x8x4096 --device cuda:0 \
   --repeat 10 --block cuda:128x256x8/16x16,cuda:32x256x8/4x16,cuda:128x64x8/16x4,skinny \
   >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 for trans in nn nt tn tt; do
-  "$build/bench/gpuk-bench" matmul --shape 1x8192x8192,16x8192x8192,8192x16x8192,1x64x1048576 \
+  "$build/bench/gpuk-bench" matmul --shape 1x8192x8192,16x8192x8192,8192x16x8192,1x64x1048576,16x16x1048576 \
     --trans $trans --device cuda:0 --repeat 10 --block cuda:128x256x8/16x16,skinny \
     >> "$out/matmul.txt" 2>&1 || bench_rc=$?
 done

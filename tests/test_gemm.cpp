@@ -211,7 +211,8 @@ TEST_P(Gemm, CpuSkinnyProducts) {
 
 // The GPU backends' skinny kernel (GPUK_GEMM_KERNEL_SKINNY), asked for by
 // name: 1, 3, 9 and 16 vectors (registers for 1, 4, 16), C's long side past
-// one work-group (129) and past one CPU-driver group's runs (4097), odd k
+// one work-group (129) and past one CPU-driver group's runs (4097), long
+// sides that end in a run cut short (13, 70, 129), odd k
 // (runs along k cut short), every transpose (the big operand read along k and
 // across it), padded and offset layouts (strided few vectors, copied first in
 // the dots form), and k deep enough for slices summed by a second kernel.
@@ -238,6 +239,7 @@ void Gemm::SkinnyCases() {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 16, 70, 67, 1.0, 2.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 70, 16, 3001, -1.0, 0.5},  // slices of k
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 64, 5000, 1.0, 0.0},    // slices of k
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 7, 13, 2500, 1.0, 0.5},    // both sides few, slices of k
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 9, 5, 0, 1.0, 0.5},       // C = beta * C
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 2.0, 0.0},
   };

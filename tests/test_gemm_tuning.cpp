@@ -93,9 +93,9 @@ class GemmTuning : public DeviceTest {
 };
 
 // Small m or n narrow the shape on OpenCL CPU devices (PoCL), and only there:
-// a skinny C (at most 8 rows or columns and at least 64 of the other, or 16
-// and 1024) gets the skinny kernel, other shapes a narrowed tile; every chosen shape is legal,
-// and large sizes keep the default.
+// a skinny C (at most 16 rows or columns) gets the skinny kernel, other
+// shapes a narrowed tile; every chosen shape is legal, and large sizes keep
+// the default.
 TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
   TempCacheDir dir;
   const bool fits = info_.backend == GPUK_BACKEND_OPENCL && info_.type == GPUK_DEVICE_TYPE_CPU;
@@ -117,8 +117,7 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
           EXPECT_TRUE(Same(c, large));
           continue;
         }
-        const size_t few = std::min(m, n), len = std::max(m, n);
-        if ((few <= 8 && len >= 64) || (few <= 16 && len >= 1024)) {
+        if (std::min(m, n) <= 16) {
           EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_SKINNY) << Format(c);
           continue;
         }
@@ -133,9 +132,10 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
         EXPECT_LE(c.mwg, large.mwg);
         EXPECT_LE(c.nwg, large.nwg);
       }
-    if (fits && large.kernel == GPUK_GEMM_KERNEL_PORTABLE && large.mdimc % 4 == 0) {
-      GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 1, 63, &c, &origin));
-      EXPECT_EQ(c.mwg * 4, large.mwg);  // the table's shapes stay legal when cut
+    if (fits && large.kernel == GPUK_GEMM_KERNEL_PORTABLE && large.ndimc % 4 == 0 &&
+        large.nwg >= 4 * 17) {
+      GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 63, 17, &c, &origin));
+      EXPECT_EQ(c.nwg * 4, large.nwg);  // the table's shapes stay legal when cut
       EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_FITTED);
     }
   }

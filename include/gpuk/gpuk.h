@@ -599,13 +599,11 @@ GPUK_API gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dty
                                              gpuk_gemm_config_origin *origin);
 /* The block shape gpuk_gemm uses for an m x n result when given none:
  * gpuk_gemm_choose_config's, except on OpenCL CPU devices (PoCL), where
- * (origin GPUK_GEMM_ORIGIN_FITTED) a C with at most 8 rows or columns and at
- * least 64 of the other, or at most 16 and at least 1024, gets
- * GPUK_GEMM_KERNEL_SKINNY, and otherwise a
- * portable-kernel tile at least four times as tall as m (or as wide as n) is
- * cut to a quarter of that side (a half where a quarter breaks a rule), with
- * its work-items along it: padding would be most of its work. origin may be
- * NULL. */
+ * (origin GPUK_GEMM_ORIGIN_FITTED) a C with at most 16 rows or columns gets
+ * GPUK_GEMM_KERNEL_SKINNY, and otherwise a portable-kernel tile at least
+ * four times as tall as m (or as wide as n) is cut to a quarter of that side
+ * (a half where a quarter breaks a rule), with its work-items along it:
+ * padding would be most of its work. origin may be NULL. */
 GPUK_API gpuk_status gpuk_gemm_choose_config_sized(const gpuk_device *device, gpuk_dtype dtype,
                                                    size_t m, size_t n, gpuk_gemm_config *config,
                                                    gpuk_gemm_config_origin *origin);

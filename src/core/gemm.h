@@ -27,7 +27,8 @@ static inline int gpuk__gemm_kernel_known(gpuk_gemm_kernel kernel) {
 /* The most rows or columns GPUK_GEMM_KERNEL_SKINNY takes (its registers per
  * work-item). */
 enum { GPUK__GEMM_SKINNY_MAX = 16 };
-/* Its work-items per group (kernels/gemm_skinny.cl's WG). */
+/* Its most work-items per group (kernels/gemm_skinny.cl's WG; fewer where
+ * C's long side needs fewer). */
 enum { GPUK__GEMM_SKINNY_WG = 128 };
 
 /* The config of GPUK_GEMM_KERNEL_SKINNY: no block shape. */

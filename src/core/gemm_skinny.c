@@ -76,38 +76,67 @@ static size_t choose_slices(const gpuk_device_info *info, size_t groups, size_t 
   return slices ? slices : 1;
 }
 
-/* How the work-items of a group share Y (the kernel's WK and RUN). GPUs: one
- * element each, neighbours on neighbouring addresses (WK = 32 along a row in
- * the dots form). CPU drivers vectorise the innermost loop, so each
- * work-item takes a run of 32 elements (WK = 1), fewer where its few x RUN
- * sums would pass 512 floats or 128 doubles: on PoCL (2-core EPYC) 256
- * doubles ran 8-30x slower than 64, while 512 floats were the fastest. */
+/* The smallest of 1, 2, 4, 8, 16 at least few. */
+static unsigned few_registers(size_t few) {
+  unsigned r = 1;
+  while (r < few) r *= 2;
+  return r;
+}
+
+/* How the work-items of a group share Y (the kernel's WG, WK and RUN). GPUs:
+ * one element each, neighbours on neighbouring addresses (WK = 32 along a row
+ * in the dots form). CPU drivers vectorise the innermost loop, a run of RUN
+ * elements per work-item (WK = 1), measured with PoCL on a 2-core EPYC
+ * (gpuk-bench matmul --device opencl --block skinny):
+ * - rows form: runs of 32, fewer where the few x RUN sums would pass 512
+ *   floats or 128 doubles (256 doubles ran 8-30x slower than 64, while 512
+ *   floats were the fastest), and no longer than C's long side;
+ * - dots form: one 32-byte vector of sums per few vector (8 floats, 4
+ *   doubles): 4096 x 16 x 4096 nn took 18-22 ms with runs of 8, 28-31 with
+ *   32; 512 x 8 x 512 0.17-0.22 against 0.97-1.08.
+ * Groups have GPUK__GEMM_SKINNY_WG work-items, halved while half of them
+ * still cover the long side (down to a warp of 32 on GPUs, one work-item on
+ * CPU drivers), as each work-item with nothing to do costs a CPU driver a
+ * turn of its loop: 8 x 8 x 1000000 tn took 426 ms in groups of 128 runs of
+ * 32, 2.0 in one run of 8. */
 typedef struct skinny_layout {
-  unsigned wk, run;
+  unsigned wg, wk, run;
 } skinny_layout;
 
-static skinny_layout choose_layout(const gpuk_device_info *info, unsigned few_regs,
+/* Elements of C's long side one group takes. */
+static size_t per_group(const skinny_problem *p, skinny_layout s) {
+  return p->dots ? s.wg / s.wk : (size_t)s.wg * s.run;
+}
+
+static skinny_layout choose_layout(const gpuk_device_info *info, const skinny_problem *p,
                                    gpuk_dtype dtype) {
-  skinny_layout s = {GPU_WK, 1};
+  skinny_layout s = {GPUK__GEMM_SKINNY_WG, p->dots ? GPU_WK : 1, 1};
   /* GPUK_GEMM_SKINNY_LAYOUT (gpu or cpu, else ignored) overrides the device
    * type: the tests run the GPUs' layout on CPU drivers through it. */
   const char *env = getenv("GPUK_GEMM_SKINNY_LAYOUT");
   int cpu = info->type == GPUK_DEVICE_TYPE_CPU;
   if (env && strcmp(env, "gpu") == 0) cpu = 0;
   if (env && strcmp(env, "cpu") == 0) cpu = 1;
-  if (!cpu) return s;
-  const unsigned max_sums = dtype == GPUK_FLOAT64 ? 128 : 512;
-  s.wk = 1;
-  s.run = 32;
-  while (s.run > 1 && few_regs * s.run > max_sums) s.run /= 2;
+  unsigned min_wg = GPU_WK;
+  if (cpu) {
+    s.wk = 1;
+    if (p->dots) {
+      s.run = dtype == GPUK_FLOAT64 ? 4 : 8;
+    } else {
+      const unsigned max_sums = dtype == GPUK_FLOAT64 ? 128 : 512;
+      s.run = 32;
+      while (s.run > 1 && few_registers(p->few) * s.run > max_sums) s.run /= 2;
+      while (s.run > 1 && s.run > p->len) s.run /= 2;
+    }
+    min_wg = 1;
+  }
+  skinny_layout half = s;
+  half.wg /= 2;
+  while (half.wg >= min_wg && half.wg >= s.wk && per_group(p, half) >= p->len) {
+    s = half;
+    half.wg /= 2;
+  }
   return s;
-}
-
-/* The smallest of 1, 2, 4, 8, 16 at least few. */
-static unsigned few_registers(size_t few) {
-  unsigned r = 1;
-  while (r < few) r *= 2;
-  return r;
 }
 
 /* Launches kernel `name` of gemm_skinny_steps.cl over n elements (grid-stride). */
@@ -126,7 +155,7 @@ static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny
   const int dbl = g->dtype == GPUK_FLOAT64;
   char options[128];
   snprintf(options, sizeof options, "-DFEW=%u -DDOTS=%d -DWG=%d -DWK=%u -DRUN=%u -DGPUK_DOUBLE=%d",
-           few_registers(p->few), p->dots, GPUK__GEMM_SKINNY_WG, layout.wk, layout.run, dbl);
+           few_registers(p->few), p->dots, layout.wg, layout.wk, layout.run, dbl);
   gpuk_kernel *kernel;
   gpuk_status st = gpuk__builtin_kernel(d, "gemm_skinny.cl", options, "gpuk_gemm_skinny", &kernel);
   if (st) return st;
@@ -150,7 +179,7 @@ static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny
                      gpuk_arg_u32((uint32_t)p->zs_f),
                      gpuk_arg_u32((uint32_t)p->zs_l),
                      gpuk_arg_buffer(partials)};
-  size_t local[2] = {GPUK__GEMM_SKINNY_WG, 1}, global[2] = {groups * GPUK__GEMM_SKINNY_WG, slices};
+  size_t local[2] = {layout.wg, 1}, global[2] = {groups * layout.wg, slices};
   st = d->ops->kernel_launch(s, kernel, 2, global, local, sizeof args / sizeof args[0], args);
   if (st || slices == 1) return st;
   gpuk_arg sum_args[] = {gpuk_arg_u32((uint32_t)p->few),
@@ -193,11 +222,8 @@ gpuk_status gpuk__gemm_skinny(gpuk_stream *s, const gpuk__gemm_args *g) {
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
   skinny_problem p = state_problem(g);
   const size_t elem = g->dtype == GPUK_FLOAT64 ? 8 : 4;
-  const skinny_layout layout = choose_layout(&d->entry.info, few_registers(p.few), g->dtype);
-  /* Elements of C's long side per group. */
-  const size_t per_group =
-      p.dots ? GPUK__GEMM_SKINNY_WG / layout.wk : (size_t)GPUK__GEMM_SKINNY_WG * layout.run;
-  const size_t groups = (p.len + per_group - 1) / per_group;
+  const skinny_layout layout = choose_layout(&d->entry.info, &p, g->dtype);
+  const size_t groups = (p.len + per_group(&p, layout) - 1) / per_group(&p, layout);
   const size_t slices = choose_slices(&d->entry.info, groups, g->k);
   const size_t kc = (g->k + slices - 1) / slices;
   /* The scratch buffer holds the slices' partial sums, then (dots form, the

@@ -102,14 +102,14 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
   return GPUK_SUCCESS;
 }
 
-/* Where PoCL (2-core EPYC, `gpuk-bench matmul --device opencl --shape ...
- * --block skinny,<the fitted tile>`) ran the skinny kernel faster than the
- * fitted tile: up to 8 rows or columns from a long side of 64 (128 x 1 x 4096
- * 0.13 against 1.7 ms, 64 x 4 x 1024 0.17 against 0.31), up to 16 from 1024
- * (1024 x 16 x 1024 2.0 against 3.4 ms; 512 x 16 x 512 1.8 against 0.6). */
+/* PoCL (2-core EPYC, `gpuk-bench matmul --device opencl --trans T --shape ...
+ * --block skinny,<the fitted tile>`, every transpose) ran the skinny kernel
+ * faster than the fitted tile at each of 80 shapes with at most 16 rows or
+ * columns and k >= 256 (512 x 16 x 512 0.38-0.81 against 2.2-2.5 ms, 16 x 256
+ * x 512 0.25-0.35 against 0.44-0.83, 8 x 8 x 1000000 2-5 against 102-123);
+ * at k = 16 or 64 both take 10-130 us and trade places. */
 static int pocl_takes_skinny(size_t m, size_t n) {
-  const size_t few = m < n ? m : n, len = m < n ? n : m;
-  return few >= 1 && ((few <= 8 && len >= 64) || (few <= GPUK__GEMM_SKINNY_MAX && len >= 1024));
+  return m <= GPUK__GEMM_SKINNY_MAX || n <= GPUK__GEMM_SKINNY_MAX;
 }
 
 /* On OpenCL CPU devices: a skinny C (pocl_takes_skinny) gets the skinny
