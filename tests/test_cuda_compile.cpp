@@ -67,13 +67,15 @@ TEST_P(CudaCompile, GemmVariants) {
 
 TEST_P(CudaCompile, SkinnyGemmVariants) {
   std::string src = ReadFile(std::string(GPUK_SOURCE_DIR) + "/kernels/gemm_skinny.cl");
-  // What src/core/gemm_skinny.c builds on GPUs (WK = 32, RUN = 1), and the
-  // CPU drivers' layout (WK = 1, long runs) that shares the source.
+  // What src/core/gemm_skinny.c builds on GPUs (WK = 32 in the dots form,
+  // RUN = 1; groups of 128 down to one warp for a short long side), and the
+  // CPU drivers' layout (WK = 1, runs) that shares the source.
   for (const char *options :
-       {"-DFEW=1 -DDOTS=0 -DWG=128 -DWK=32 -DRUN=1", "-DFEW=4 -DDOTS=1 -DWG=128 -DWK=32 -DRUN=1",
-        "-DFEW=16 -DDOTS=0 -DWG=128 -DWK=32 -DRUN=1 -DGPUK_DOUBLE=1",
+       {"-DFEW=1 -DDOTS=0 -DWG=128 -DWK=1 -DRUN=1", "-DFEW=4 -DDOTS=1 -DWG=128 -DWK=32 -DRUN=1",
+        "-DFEW=16 -DDOTS=0 -DWG=128 -DWK=1 -DRUN=1 -DGPUK_DOUBLE=1",
         "-DFEW=16 -DDOTS=1 -DWG=128 -DWK=32 -DRUN=1 -DGPUK_DOUBLE=1",
-        "-DFEW=2 -DDOTS=1 -DWG=128 -DWK=1 -DRUN=32", "-DFEW=8 -DDOTS=0 -DWG=128 -DWK=1 -DRUN=16"})
+        "-DFEW=8 -DDOTS=0 -DWG=32 -DWK=1 -DRUN=1", "-DFEW=8 -DDOTS=1 -DWG=32 -DWK=32 -DRUN=1",
+        "-DFEW=2 -DDOTS=1 -DWG=128 -DWK=1 -DRUN=8", "-DFEW=8 -DDOTS=0 -DWG=4 -DWK=1 -DRUN=16"})
     EXPECT_EQ(gpuk_cuda_compile_check(src.c_str(), GPUK_SOURCE_OPENCL_C, GetParam().c_str(), options),
               GPUK_SUCCESS)
         << options << ": " << gpuk_last_error();
