@@ -166,7 +166,8 @@ TEST_P(Gemm, OffsetsAndLeadingDimensions) {
 // rows or few columns (up to 16; 17 is the first past it, and a long side of
 // 63 one short of it), every transpose, so that the big operand is read both
 // along k (dot products) and across it (sums of its rows); odd lengths and k,
-// offsets and padded rows; on one thread, a long side of several 16 KB chunks.
+// offsets and padded rows; k cut into slices (a long side under 256 read
+// across k); on one thread, a long side of several 16 KB chunks.
 // (Other devices get skinny shapes in the tests above: each is a kernel to
 // compile there, seconds each on PoCL.)
 TEST_P(Gemm, CpuSkinnyProducts) {
@@ -179,7 +180,8 @@ TEST_P(Gemm, CpuSkinnyProducts) {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 16, 257, 65, 1.0, 2.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 257, 16, 67, -1.0, 0.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 17, 300, 31, 1.0, 0.5},
-      {GPUK_NO_TRANS, GPUK_NO_TRANS, 5, 64, 4099, 1.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 5, 64, 4099, 1.0, 0.0},    // rows form: k in 4 slices
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 100, 16, 3001, 1.0, 0.5},  // 4, the last one short
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 2, 63, 100, 1.0, 0.5},
   };
   for (Case cs : shapes)
@@ -199,6 +201,7 @@ TEST_P(Gemm, CpuSkinnyProducts) {
     const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
     Run<double>({ta, tb, 2, 515, 129, 1.25, 0.5});
     Run<double>({ta, tb, 515, 9, 130, -1.0, 0.0});
+    Run<double>({ta, tb, 3, 200, 2000, 1.25, 0.5});  // rows form: k in 6 slices
   }
   ScopedEnv env("GPUK_CPU_THREADS");
   env.Set("1");

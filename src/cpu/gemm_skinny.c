@@ -12,12 +12,15 @@
  *    transposed). Each result is the dot product of one such row with one
  *    of the few vectors, three rows and four vectors at a time (the few
  *    vectors first copied to run contiguously along k when they do not).
- * Threads split the long side, so every result sums in the same order
- * whatever the thread count. Written once through macros for float and
- * double and for each vector width, like gemm.c. */
+ * Threads split the long side; in the rows form, where it is too short to
+ * share, k is cut into slices summed apart and then added in slice order.
+ * The slices depend on the shape alone, so every result sums in the same
+ * order whatever the thread count. Written once through macros for float and double and for
+ * each vector width, like gemm.c. */
 #include "gemm_skinny.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/error.h"
@@ -27,6 +30,16 @@
 /* The long side a thread takes at least: enough elements of the big operand
  * to be worth a thread's start. */
 #define MIN_ELEMENTS_PER_THREAD ((size_t)1 << 16)
+/* Rows form: k is cut into slices where the long side is shorter than this,
+ * each slice at least MIN_ELEMENTS_PER_THREAD elements of big, at most
+ * MAX_K_SLICES of them. Threads that split short rows of big between them
+ * read it at half the memory's speed or less (2-core EPYC, gpuk-bench matmul
+ * --device cpu --shape S --trans nn, four rounds alternating: 2 x 64 x
+ * 1000000 23-52 ms split by columns, 9.6-19 in slices of k; 1 x 64 x 1000000
+ * 21-30 against 10-15; 3 x 100 x 300000 12-16 against 5.6-10). The
+ * dots form reads whole rows of big per thread already; slices of k there
+ * ran no faster (2 x 64 x 1000000 nt 10.5-14.5 against 12-16 ms). */
+enum { SLICE_BELOW_LEN = 256, MAX_K_SLICES = 64 };
 /* Rows form: the long side is summed in chunks of this many bytes per row,
  * whose sums lie ROWS_CHUNK_BYTES + 64 apart (a power of two apart, they
  * would share the cache's sets with each other and with big's rows). */
@@ -263,6 +276,82 @@ static gpuk__cpu_range_fn task(gpuk__cpu_isa_kind isa, int f64, int along_k, int
   }
 }
 
+/* The product cut along k: part i is slice i alone, its sums (alpha 1, beta
+ * 0) into partials[i * few * len ...], row y of them at y * len. */
+typedef struct sliced {
+  skinny *parts;
+  gpuk__cpu_range_fn task;
+} sliced;
+
+static void run_slices(void *ctx, size_t begin, size_t end) {
+  const sliced *sl = ctx;
+  for (size_t i = begin; i < end; i++) sl->task(&sl->parts[i], 0, sl->parts[i].len);
+}
+
+/* How many slices of k s gets (1: none). */
+static size_t k_slices(const skinny *s) {
+  if (s->along_k || s->len >= SLICE_BELOW_LEN) return 1;
+  const size_t per_slice = (MIN_ELEMENTS_PER_THREAD + s->len - 1) / s->len;
+  size_t slices = s->k / per_slice;
+  if (slices > MAX_K_SLICES) slices = MAX_K_SLICES;
+  return slices > 1 ? slices : 1;
+}
+
+/* C = alpha * (the slices' sums of each element, in slice order) + beta * C
+ * (in run_sliced). */
+#define ADD_SLICES(T)                                                   \
+  for (size_t y = 0; y < s->few; y++)                                   \
+    for (size_t x = 0; x < s->len; x++) {                               \
+      const T *first = (const T *)partials + y * s->len + x;            \
+      T sum = 0;                                                        \
+      for (size_t i = 0; i < slices; i++) sum += first[i * part_elems]; \
+      STORE_RESULT(T, s, y, x, sum);                                    \
+    }
+
+/* s with k cut into `slices`, each through fn, then the slices' sums added
+ * in order into C. */
+static gpuk_status run_sliced(skinny *s, size_t slices, size_t elem, gpuk__cpu_range_fn fn) {
+  const size_t part_elems = s->few * s->len, kc = (s->k + slices - 1) / slices;
+  unsigned char *partials = malloc(slices * part_elems * elem);
+  skinny *parts = malloc(slices * sizeof *parts);
+  if (!partials || !parts) {
+    free(partials);
+    free(parts);
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate %zu bytes of sums",
+                           slices * part_elems * elem);
+  }
+  for (size_t i = 0; i < slices; i++) {
+    const size_t p0 = i * kc;
+    skinny *part = &parts[i];
+    *part = *s;
+    atomic_init(&part->out_of_memory, 0);
+    part->k = p0 < s->k ? (s->k - p0 < kc ? s->k - p0 : kc) : 0;
+    part->big = (const unsigned char *)s->big + (s->along_k ? p0 : p0 * s->ld) * elem;
+    part->small = (const unsigned char *)s->small + p0 * s->small_p * elem;
+    part->c = partials + i * part_elems * elem;
+    part->c_y = s->len;
+    part->c_x = 1;
+    part->alpha = 1;
+    part->beta = 0;
+  }
+  sliced sl = {parts, fn};
+  gpuk__cpu_parallel_for(slices, 1, run_slices, &sl);
+  int out_of_memory = 0;
+  for (size_t i = 0; i < slices; i++) out_of_memory |= atomic_load(&parts[i].out_of_memory);
+  if (!out_of_memory) {
+    if (elem == sizeof(double)) {
+      ADD_SLICES(double);
+    } else {
+      ADD_SLICES(float);
+    }
+  }
+  free(partials);
+  free(parts);
+  if (out_of_memory)
+    return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate its sums");
+  return GPUK_SUCCESS;
+}
+
 gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind isa, int fast) {
   const int f64 = g->dtype == GPUK_FLOAT64;
   const size_t elem = f64 ? sizeof(double) : sizeof(float);
@@ -289,10 +378,17 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
     s.small_y = s.k;
     s.small_p = 1;
   }
-  const size_t grain = (MIN_ELEMENTS_PER_THREAD + s.k - 1) / s.k;
-  gpuk__cpu_parallel_for(s.len, grain, task(isa, f64, s.along_k, fast), &s);
+  const gpuk__cpu_range_fn fn = task(isa, f64, s.along_k, fast);
+  const size_t slices = k_slices(&s);
+  gpuk_status st = GPUK_SUCCESS;
+  if (slices > 1) {
+    st = run_sliced(&s, slices, elem, fn);
+  } else {
+    const size_t grain = (MIN_ELEMENTS_PER_THREAD + s.k - 1) / s.k;
+    gpuk__cpu_parallel_for(s.len, grain, fn, &s);
+    if (atomic_load(&s.out_of_memory))
+      st = gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate its sums");
+  }
   gpuk__cpu_scratch_put(copy); /* NULL: nothing */
-  if (atomic_load(&s.out_of_memory))
-    return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate its sums");
-  return GPUK_SUCCESS;
+  return st;
 }
