@@ -15,8 +15,8 @@
  * Threads split the long side; in the rows form, where it is too short to
  * share, k is cut into slices summed apart and then added in slice order.
  * The slices depend on the shape alone, so every result sums in the same
- * order whatever the thread count. Written once through macros for float and double and for
- * each vector width, like gemm.c. */
+ * order whatever the thread count. Written once through macros for float
+ * and double and for each vector width, like gemm.c. */
 #include "gemm_skinny.h"
 
 #include <stdatomic.h>
@@ -34,8 +34,8 @@
  * each slice at least MIN_ELEMENTS_PER_THREAD elements of big, at most
  * MAX_K_SLICES of them. Threads that split short rows of big between them
  * read it at half the memory's speed or less (2-core EPYC, gpuk-bench matmul
- * --device cpu --shape S --trans nn, four rounds alternating: 2 x 64 x
- * 1000000 23-52 ms split by columns, 9.6-19 in slices of k; 1 x 64 x 1000000
+ * --device cpu --shape S --trans nn, 4-6 rounds alternating: 2 x 64 x
+ * 1000000 22-52 ms split by columns, 9.6-19 in slices of k; 1 x 64 x 1000000
  * 21-30 against 10-15; 3 x 100 x 300000 12-16 against 5.6-10). The
  * dots form reads whole rows of big per thread already; slices of k there
  * ran no faster (2 x 64 x 1000000 nt 10.5-14.5 against 12-16 ms). */
