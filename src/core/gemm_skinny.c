@@ -13,8 +13,9 @@
 #include "handles.h"
 
 /* GPUs: work-items along each row of Y in the dots form (rows of 32
- * neighbouring elements per warp). */
-enum { GPU_WK = 32 };
+ * neighbouring elements per warp), and the fewest work-items in a group (a
+ * warp). */
+enum { GPU_WK = 32, GPU_MIN_WG = 32 };
 /* Each k slice is at least this deep, so that the partial sums (few * len per
  * slice) stay small against Y's len * k, and at most this many slices. */
 enum { MIN_SLICE_K = 256, MAX_SLICES = 1024 };
@@ -117,7 +118,7 @@ static skinny_layout choose_layout(const gpuk_device_info *info, const skinny_pr
   int cpu = info->type == GPUK_DEVICE_TYPE_CPU;
   if (env && strcmp(env, "gpu") == 0) cpu = 0;
   if (env && strcmp(env, "cpu") == 0) cpu = 1;
-  unsigned min_wg = GPU_WK;
+  unsigned min_wg = GPU_MIN_WG;
   if (cpu) {
     s.wk = 1;
     if (p->dots) {
