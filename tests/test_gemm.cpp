@@ -167,7 +167,8 @@ TEST_P(Gemm, OffsetsAndLeadingDimensions) {
 // 63 one short of it), every transpose, so that the big operand is read both
 // along k (dot products) and across it (sums of its rows); odd lengths and k,
 // offsets and padded rows; k cut into slices (a long side under 256 read
-// across k); on one thread, a long side of several 16 KB chunks.
+// across k, under 64 along it); both sides few with a long k (a dot product
+// among them); on one thread, a long side of several 16 KB chunks.
 // (Other devices get skinny shapes in the tests above: each is a kernel to
 // compile there, seconds each on PoCL.)
 TEST_P(Gemm, CpuSkinnyProducts) {
@@ -183,6 +184,14 @@ TEST_P(Gemm, CpuSkinnyProducts) {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 5, 64, 4099, 1.0, 0.0},    // rows form: k in 4 slices
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 100, 16, 3001, 1.0, 0.5},  // 4, the last one short
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 2, 63, 100, 1.0, 0.5},
+      // Both sides few and k long: a dot product (3 slices; rows form where
+      // padded), both forms with a short long side in 3 slices, and 8 x 8 x
+      // 30001, whose tt form reads A^T in rows rather than copy it.
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 200000, 1.0, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 4, 12, 20000, 1.0, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 4, 20001, -1.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 8, 8, 30001, 1.0, 2.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 5, 20000, 1.0, 0.0},
   };
   for (Case cs : shapes)
     for (int t = 0; t < 4; t++) {
@@ -202,6 +211,8 @@ TEST_P(Gemm, CpuSkinnyProducts) {
     Run<double>({ta, tb, 2, 515, 129, 1.25, 0.5});
     Run<double>({ta, tb, 515, 9, 130, -1.0, 0.0});
     Run<double>({ta, tb, 3, 200, 2000, 1.25, 0.5});  // rows form: k in 6 slices
+    Run<double>({ta, tb, 1, 1, 100000, -1.0, 0.5});   // a dot product, 3 slices
+    Run<double>({ta, tb, 7, 9, 20000, 1.0, 0.0});     // both few, 2 slices
   }
   ScopedEnv env("GPUK_CPU_THREADS");
   env.Set("1");
@@ -330,6 +341,9 @@ TEST_P(Gemm, CpuKernelLayouts) {
       Run<double>({ta, tb, 25, 64, 29, 2.0, 0.5});
       Run<float>({ta, tb, 3, 301, 257, 1.0, 0.5});  // skinny: both forms, odd length and k
       Run<double>({ta, tb, 301, 5, 259, -1.0, 0.0});
+      // Skinny, both sides few: rows of 29 and 31, each vector width's steps.
+      Run<float>({ta, tb, 3, 29, 3000, 1.0, 0.5});
+      Run<double>({ta, tb, 31, 2, 3000, -1.0, 0.0});
     }
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile
     Case wide{GPUK_NO_TRANS, GPUK_TRANS, 200, 2100, 64, 1.0, 0.25};  // two column panels

@@ -49,7 +49,8 @@ static void thread_grid(size_t m, size_t n, size_t *tr, size_t *tc) {
 }
 
 /* A result with few tiles for the threads (m and n small, k long: a Gram
- * matrix X^T X of few columns) also splits k into slices, each its own task
+ * matrix X^T X of more than 16 columns; with at most 16 the skinny
+ * path takes it, see gemm_skinny.c) also splits k into slices, each its own task
  * (slice 0 into C, the others into partial results added to C afterwards in
  * slice order, so a given thread count always sums alike): as many slices as
  * idle threads, each at least K_SLICE_MIN deep, the partials within

@@ -12,11 +12,13 @@
  *    transposed). Each result is the dot product of one such row with one
  *    of the few vectors, three rows and four vectors at a time (the few
  *    vectors first copied to run contiguously along k when they do not).
- * Threads split the long side; in the rows form, where it is too short to
- * share, k is cut into slices summed apart and then added in slice order.
- * The slices depend on the shape alone, so every result sums in the same
- * order whatever the thread count. Written once through macros for float
- * and double and for each vector width, like gemm.c. */
+ * Where both sides are few (at most SKINNY_MAX) and k is long, either can
+ * be the long one: the one whose form reads both operands where they lie.
+ * Threads split the long side; where it is too short to share, k is cut into
+ * slices summed apart and then added in slice order. The slices depend on
+ * the shape alone, so every result sums in the same order whatever the
+ * thread count. Written once through macros for float and double and for
+ * each vector width, like gemm.c. */
 #include "gemm_skinny.h"
 
 #include <stdatomic.h>
@@ -30,16 +32,19 @@
 /* The long side a thread takes at least: enough elements of the big operand
  * to be worth a thread's start. */
 #define MIN_ELEMENTS_PER_THREAD ((size_t)1 << 16)
-/* Rows form: k is cut into slices where the long side is shorter than this,
- * each slice at least MIN_ELEMENTS_PER_THREAD elements of big, at most
- * MAX_K_SLICES of them. Threads that split short rows of big between them
- * read it at half the memory's speed or less (2-core EPYC, gpuk-bench matmul
- * --device cpu --shape S --trans nn, 4-6 rounds alternating: 2 x 64 x
- * 1000000 22-52 ms split by columns, 9.6-19 in slices of k; 1 x 64 x 1000000
- * 21-30 against 10-15; 3 x 100 x 300000 12-16 against 5.6-10). The
- * dots form reads whole rows of big per thread already; slices of k there
- * ran no faster (2 x 64 x 1000000 nt 10.5-14.5 against 12-16 ms). */
-enum { SLICE_BELOW_LEN = 256, MAX_K_SLICES = 64 };
+/* k is cut into slices where the long side is shorter than SLICE_BELOW_LEN
+ * (rows form) or DOTS_SLICE_BELOW_LEN (dots form), each slice at least
+ * MIN_ELEMENTS_PER_THREAD elements of big, at most MAX_K_SLICES of them.
+ * Threads that split short rows of big between them read it at half the
+ * memory's speed or less (2-core EPYC, gpuk-bench matmul --device cpu
+ * --shape S --trans nn, 4-6 rounds alternating: 2 x 64 x 1000000 22-52 ms
+ * split by columns, 9.6-19 in slices of k; 1 x 64 x 1000000 21-30 against
+ * 10-15; 3 x 100 x 300000 12-16 against 5.6-10). The dots form reads whole
+ * rows of big per thread; slices there ran slower from 64 rows on (2-core
+ * AVX-512 EPYC, --trans nt, 2 rounds: 2 x 64 x 1000000 6.3-10.3 ms against
+ * 10.4-11.1 in slices, 16 x 200 x 100000 6.7-7.5 against 9.4-9.7), while a
+ * few rows leave threads idle without them (1 x 1 x k is one row). */
+enum { SLICE_BELOW_LEN = 256, DOTS_SLICE_BELOW_LEN = 64, MAX_K_SLICES = 64 };
 /* Rows form: the long side is summed in chunks of this many bytes per row,
  * whose sums lie ROWS_CHUNK_BYTES + 64 apart (a power of two apart, they
  * would share the cache's sets with each other and with big's rows). */
@@ -62,13 +67,23 @@ typedef struct skinny {
   atomic_int out_of_memory;
 } skinny;
 
+/* Few rows or columns, and either a long side of GPUK_CPU_SKINNY_MIN_LEN or
+ * a big operand of MIN_ELEMENTS_PER_THREAD (both sides few, k long: a dot
+ * product, a Gram matrix X^T X of a few long columns), where gemm.c's
+ * micro-tiles would be mostly padding: 1 x 1 x 4000000 took 40-78 ms there
+ * against 0.9-1.0 here, 8 x 8 x 1000000 11-20 against 2.7-5.0, 1 x 63 x
+ * 1000000 19-42 against 8.1-9.6 (2-core AVX-512 EPYC, one round, every
+ * transpose). Shorter k stays there (16 x 63 x 2000: 0.07-0.13 ms either
+ * way). */
 int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
   const size_t few = g->m < g->n ? g->m : g->n, len = g->m < g->n ? g->n : g->m;
-  return g->k > 0 && few > 0 && few <= GPUK_CPU_SKINNY_MAX && len >= GPUK_CPU_SKINNY_MIN_LEN;
+  return g->k > 0 && few > 0 && few <= GPUK_CPU_SKINNY_MAX &&
+         (len >= GPUK_CPU_SKINNY_MIN_LEN || len * g->k >= MIN_ELEMENTS_PER_THREAD);
 }
 
-/* The product g as a skinny one; elem: bytes per element. */
-static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
+/* The product g as a skinny one with few = m (few_rows) or few = n; elem:
+ * bytes per element. */
+static void plan_side(const gpuk__gemm_args *g, int few_rows, size_t elem, skinny *s) {
   const unsigned char *a = gpuk__cpu_ptr(g->a) + g->a_offset * elem;
   const unsigned char *b = gpuk__cpu_ptr(g->b) + g->b_offset * elem;
   s->k = g->k;
@@ -76,7 +91,7 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
   s->alpha = g->alpha;
   s->beta = g->beta;
   atomic_init(&s->out_of_memory, 0);
-  if (g->m <= g->n) { /* few rows: big(x, p) = op(B)[p][x], small(y, p) = op(A)[y][p] */
+  if (few_rows) { /* big(x, p) = op(B)[p][x], small(y, p) = op(A)[y][p] */
     s->few = g->m;
     s->len = g->n;
     s->big = b;
@@ -87,7 +102,7 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
     s->small_p = g->trans_a ? g->lda : 1;
     s->c_y = g->ldc;
     s->c_x = 1;
-  } else { /* few columns: big(x, p) = op(A)[x][p], small(y, p) = op(B)[p][y] */
+  } else { /* big(x, p) = op(A)[x][p], small(y, p) = op(B)[p][y] */
     s->few = g->n;
     s->len = g->m;
     s->big = a;
@@ -99,6 +114,28 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
     s->c_y = 1;
     s->c_x = g->ldc;
   }
+  /* One row of big that runs along k either way: a dot product. */
+  if (s->len == 1 && s->ld == 1) s->along_k = 1;
+}
+
+/* Whether the dots form must first copy the few vectors (see
+ * gpuk__cpu_gemm_skinny). */
+static int copies_small(const skinny *s) {
+  return s->along_k && s->small_p != 1;
+}
+
+/* The product g as a skinny one: few along C's short side; where both sides
+ * are short, the side that reads both operands where they lie, if one does
+ * (m x n x k tt with both few: the rows form over A rather than a copy of A
+ * as long as B). */
+static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
+  const int few_rows = g->m <= g->n;
+  plan_side(g, few_rows, elem, s);
+  if (copies_small(s) && g->m <= GPUK_CPU_SKINNY_MAX && g->n <= GPUK_CPU_SKINNY_MAX) {
+    skinny other;
+    plan_side(g, !few_rows, elem, &other);
+    if (!copies_small(&other)) *s = other;
+  }
 }
 
 /* Result (y, x) = alpha * sum (+ beta * its old value). */
@@ -109,90 +146,104 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
     *out_ = (s)->beta == 0 ? scaled_ : scaled_ + (T)(s)->beta * *out_; \
   } while (0)
 
+/* ROWS_ADD_FOUR's sums from v on, whole vectors of V at a time (v moves on;
+ * the broadcasts of f only where one fits). */
+#define ROWS_ADD_VECTORS(T, V, NY)                                                          \
+  do {                                                                                      \
+    enum { N = (int)(sizeof(V) / sizeof(T)) };                                              \
+    if (v + N > w) break;                                                                   \
+    V fv[NY][4];                                                                            \
+    for (int j = 0; j < NY; j++)                                                            \
+      for (int i = 0; i < 4; i++) fv[j][i] = f[j][i] - (V){0};                              \
+    for (; v + N <= w; v += N) {                                                            \
+      const V b0 = *(const V##_unaligned *)(r0 + v), b1 = *(const V##_unaligned *)(r1 + v); \
+      const V b2 = *(const V##_unaligned *)(r2 + v), b3 = *(const V##_unaligned *)(r3 + v); \
+      for (int j = 0; j < NY; j++) {                                                        \
+        V sum = *(const V##_unaligned *)(o[j] + v);                                         \
+        sum += fv[j][0] * b0;                                                               \
+        sum += fv[j][1] * b1;                                                               \
+        sum += fv[j][2] * b2;                                                               \
+        sum += fv[j][3] * b3;                                                               \
+        *(V##_unaligned *)(o[j] + v) = sum;                                                 \
+      }                                                                                     \
+    }                                                                                       \
+  } while (0)
+
 /* Rows form, one step: rows r0 .. r3 of big (p .. p + 3) scaled by
  * small(y + j, p .. p + 3) and added into the w sums of acc's row y + j, for
  * j < NY (2, or 1 for an odd last row: one row of sums per pass read big's
- * rows twice as often and ran 15-19% slower at 4-16 rows). "x - 0"
- * broadcasts x exactly (see gemm.c). */
-#define ROWS_ADD_FOUR(T, V, V_UNALIGNED, NY)                                            \
-  do {                                                                                  \
-    T f[NY][4];                                                                         \
-    V fv[NY][4];                                                                        \
-    T *o[NY];                                                                           \
-    for (int j = 0; j < NY; j++) {                                                      \
-      const T *fy = small + (y + j) * s->small_y + p * sp;                              \
-      for (int i = 0; i < 4; i++) {                                                     \
-        f[j][i] = fy[i * sp];                                                           \
-        fv[j][i] = f[j][i] - (V){0};                                                    \
-      }                                                                                 \
-      o[j] = acc + (y + j) * STRIDE;                                                    \
-    }                                                                                   \
-    size_t v = 0;                                                                       \
-    for (; v + LANES <= w; v += LANES) {                                                \
-      const V b0 = *(const V_UNALIGNED *)(r0 + v), b1 = *(const V_UNALIGNED *)(r1 + v); \
-      const V b2 = *(const V_UNALIGNED *)(r2 + v), b3 = *(const V_UNALIGNED *)(r3 + v); \
-      for (int j = 0; j < NY; j++) {                                                    \
-        V sum = *(const V_UNALIGNED *)(o[j] + v);                                       \
-        sum += fv[j][0] * b0;                                                           \
-        sum += fv[j][1] * b1;                                                           \
-        sum += fv[j][2] * b2;                                                           \
-        sum += fv[j][3] * b3;                                                           \
-        *(V_UNALIGNED *)(o[j] + v) = sum;                                               \
-      }                                                                                 \
-    }                                                                                   \
-    for (; v < w; v++)                                                                  \
-      for (int j = 0; j < NY; j++) {                                                    \
-        T sum = o[j][v];                                                                \
-        sum += f[j][0] * r0[v];                                                         \
-        sum += f[j][1] * r1[v];                                                         \
-        sum += f[j][2] * r2[v];                                                         \
-        sum += f[j][3] * r3[v];                                                         \
-        o[j][v] = sum;                                                                  \
-      }                                                                                 \
+ * rows twice as often and ran 15-19% slower at 4-16 rows). The sums go a
+ * vector of V at a time, then of V_HALF and of V_128 (128 bits) while whole
+ * ones fit, then one at a time: a long side of 8 floats, all scalar with
+ * AVX-512's 16, took 10-16 ms at 8 x 8 x 1000000 against 3.7-5.0 with one
+ * half vector (2-core EPYC, nn/tn/tt). "x - 0" broadcasts x exactly (see
+ * gemm.c). */
+#define ROWS_ADD_FOUR(T, V, V_HALF, V_128, NY)             \
+  do {                                                     \
+    T f[NY][4];                                            \
+    T *o[NY];                                              \
+    for (int j = 0; j < NY; j++) {                         \
+      const T *fy = small + (y + j) * s->small_y + p * sp; \
+      for (int i = 0; i < 4; i++) f[j][i] = fy[i * sp];    \
+      o[j] = acc + (y + j) * STRIDE;                       \
+    }                                                      \
+    size_t v = 0;                                          \
+    ROWS_ADD_VECTORS(T, V, NY);                            \
+    ROWS_ADD_VECTORS(T, V_HALF, NY);                       \
+    ROWS_ADD_VECTORS(T, V_128, NY);                        \
+    for (; v < w; v++)                                     \
+      for (int j = 0; j < NY; j++) {                       \
+        T sum = o[j][v];                                   \
+        sum += f[j][0] * r0[v];                            \
+        sum += f[j][1] * r1[v];                            \
+        sum += f[j][2] * r2[v];                            \
+        sum += f[j][3] * r3[v];                            \
+        o[j][v] = sum;                                     \
+      }                                                    \
   } while (0)
 
 /* Rows form over x in [begin, end): chunks of w <= CHUNK of the long side,
  * each summed over all of k into acc (few rows, STRIDE apart), four rows of
  * big at a time by ROWS_ADD_FOUR, the last k % 4 one at a time. */
-#define ROWS_BODY(T, V, V_UNALIGNED)                                                     \
-  enum {                                                                                 \
-    LANES = (int)(sizeof(V) / sizeof(T)),                                                \
-    CHUNK = ROWS_CHUNK_BYTES / sizeof(T),                                                \
-    STRIDE = CHUNK + 64 / sizeof(T)                                                      \
-  };                                                                                     \
-  skinny *s = ctx;                                                                       \
-  const T *big = s->big, *small = s->small;                                              \
-  const size_t ld = s->ld, k = s->k, sp = s->small_p;                                    \
-  T *acc = gpuk__cpu_scratch_get(s->few * STRIDE * sizeof(T));                           \
-  if (!acc) {                                                                            \
-    atomic_store(&s->out_of_memory, 1);                                                  \
-    return;                                                                              \
-  }                                                                                      \
-  for (size_t x0 = begin; x0 < end; x0 += CHUNK) {                                       \
-    const size_t w = end - x0 < CHUNK ? end - x0 : CHUNK;                                \
-    memset(acc, 0, STRIDE * s->few * sizeof(T));                                         \
-    size_t p = 0;                                                                        \
-    for (; p + 4 <= k; p += 4) {                                                         \
-      const T *r0 = big + p * ld + x0, *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;      \
-      size_t y = 0;                                                                      \
-      for (; y + 2 <= s->few; y += 2) ROWS_ADD_FOUR(T, V, V_UNALIGNED, 2);               \
-      if (y < s->few) ROWS_ADD_FOUR(T, V, V_UNALIGNED, 1); /* an odd last row of acc */  \
-    }                                                                                    \
-    for (; p < k; p++) {                                                                 \
-      const T *r0 = big + p * ld + x0;                                                   \
-      for (size_t y = 0; y < s->few; y++) {                                              \
-        const T f0 = small[y * s->small_y + p * sp];                                     \
-        const V v0 = f0 - (V){0};                                                        \
-        T *o = acc + y * STRIDE;                                                         \
-        size_t v = 0;                                                                    \
-        for (; v + LANES <= w; v += LANES)                                               \
-          *(V_UNALIGNED *)(o + v) += v0 * *(const V_UNALIGNED *)(r0 + v);                \
-        for (; v < w; v++) o[v] += f0 * r0[v];                                           \
-      }                                                                                  \
-    }                                                                                    \
-    for (size_t y = 0; y < s->few; y++)                                                  \
-      for (size_t v = 0; v < w; v++) STORE_RESULT(T, s, y, x0 + v, acc[y * STRIDE + v]); \
-  }                                                                                      \
+#define ROWS_BODY(T, V, V_HALF, V_128)                                                    \
+  enum {                                                                                  \
+    LANES = (int)(sizeof(V) / sizeof(T)),                                                 \
+    CHUNK = ROWS_CHUNK_BYTES / sizeof(T),                                                 \
+    STRIDE = CHUNK + 64 / sizeof(T)                                                       \
+  };                                                                                      \
+  skinny *s = ctx;                                                                        \
+  const T *big = s->big, *small = s->small;                                               \
+  const size_t ld = s->ld, k = s->k, sp = s->small_p;                                     \
+  T *acc = gpuk__cpu_scratch_get(s->few * STRIDE * sizeof(T));                            \
+  if (!acc) {                                                                             \
+    atomic_store(&s->out_of_memory, 1);                                                   \
+    return;                                                                               \
+  }                                                                                       \
+  for (size_t x0 = begin; x0 < end; x0 += CHUNK) {                                        \
+    const size_t w = end - x0 < CHUNK ? end - x0 : CHUNK;                                 \
+    memset(acc, 0, STRIDE * s->few * sizeof(T));                                          \
+    size_t p = 0;                                                                         \
+    for (; p + 4 <= k; p += 4) {                                                          \
+      const T *r0 = big + p * ld + x0, *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;       \
+      size_t y = 0;                                                                       \
+      for (; y + 2 <= s->few; y += 2) ROWS_ADD_FOUR(T, V, V_HALF, V_128, 2);              \
+      if (y < s->few) ROWS_ADD_FOUR(T, V, V_HALF, V_128, 1); /* an odd last row of acc */ \
+    }                                                                                     \
+    for (; p < k; p++) {                                                                  \
+      const T *r0 = big + p * ld + x0;                                                    \
+      for (size_t y = 0; y < s->few; y++) {                                               \
+        const T f0 = small[y * s->small_y + p * sp];                                      \
+        const V v0 = f0 - (V){0};                                                         \
+        T *o = acc + y * STRIDE;                                                          \
+        size_t v = 0;                                                                     \
+        for (; v + LANES <= w; v += LANES)                                                \
+          *(V##_unaligned *)(o + v) += v0 * *(const V##_unaligned *)(r0 + v);             \
+        for (; v < w; v++) o[v] += f0 * r0[v];                                            \
+      }                                                                                   \
+    }                                                                                     \
+    for (size_t y = 0; y < s->few; y++)                                                   \
+      for (size_t v = 0; v < w; v++) STORE_RESULT(T, s, y, x0 + v, acc[y * STRIDE + v]);  \
+  }                                                                                       \
   gpuk__cpu_scratch_put(acc);
 
 /* Dots form over x in [begin, end): rows x .. x + 2 of big against vectors y ..
@@ -235,16 +286,17 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
     }                                                                                 \
   }
 
-/* Each form's task for one element type and vector width: the baseline build
+/* Each form's task for one element type and vector width (V, then V_HALF and
+ * V_128 for the rows form's last sums, see ROWS_ADD_FOUR): the baseline build
  * and the TARGET clone. */
 /* clang-format would read the first body as a braced initializer. */
 /* clang-format off */
-#define DEFINE_SKINNY(T, V, SUFFIX, TARGET)                                      \
+#define DEFINE_SKINNY(T, V, V_HALF, V_128, SUFFIX, TARGET)                                    \
   static void rows_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {       \
-    ROWS_BODY(T, V, V##_unaligned)                                               \
+    ROWS_BODY(T, V, V_HALF, V_128)                                                    \
   }                                                                              \
   TARGET static void rows_fast_##SUFFIX(void *ctx, size_t begin, size_t end) {   \
-    ROWS_BODY(T, V, V##_unaligned)                                               \
+    ROWS_BODY(T, V, V_HALF, V_128)                                                    \
   }                                                                              \
   static void dots_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {       \
     DOTS_BODY(T, V, V##_unaligned)                                               \
@@ -258,12 +310,12 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
   }
 /* clang-format on */
 
-DEFINE_SKINNY(float, v4f, f32_128, )
-DEFINE_SKINNY(double, v2d, f64_128, )
-DEFINE_SKINNY(float, v8f, f32_256, GPUK_TARGET_AVX2)
-DEFINE_SKINNY(double, v4d, f64_256, GPUK_TARGET_AVX2)
-DEFINE_SKINNY(float, v16f, f32_512, GPUK_TARGET_AVX512)
-DEFINE_SKINNY(double, v8d, f64_512, GPUK_TARGET_AVX512)
+DEFINE_SKINNY(float, v4f, v4f, v4f, f32_128, )
+DEFINE_SKINNY(double, v2d, v2d, v2d, f64_128, )
+DEFINE_SKINNY(float, v8f, v4f, v4f, f32_256, GPUK_TARGET_AVX2)
+DEFINE_SKINNY(double, v4d, v2d, v2d, f64_256, GPUK_TARGET_AVX2)
+DEFINE_SKINNY(float, v16f, v8f, v4f, f32_512, GPUK_TARGET_AVX512)
+DEFINE_SKINNY(double, v8d, v4d, v2d, f64_512, GPUK_TARGET_AVX512)
 
 static gpuk__cpu_range_fn task(gpuk__cpu_isa_kind isa, int f64, int along_k, int fast) {
   switch (isa) {
@@ -290,7 +342,7 @@ static void run_slices(void *ctx, size_t begin, size_t end) {
 
 /* How many slices of k s gets (1: none). */
 static size_t k_slices(const skinny *s) {
-  if (s->along_k || s->len >= SLICE_BELOW_LEN) return 1;
+  if ((s->along_k && s->len >= DOTS_SLICE_BELOW_LEN) || s->len >= SLICE_BELOW_LEN) return 1;
   const size_t per_slice = (MIN_ELEMENTS_PER_THREAD + s->len - 1) / s->len;
   size_t slices = s->k / per_slice;
   if (slices > MAX_K_SLICES) slices = MAX_K_SLICES;
