@@ -256,6 +256,7 @@ void Gemm::SkinnyCases() {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 7, 13, 2500, 1.0, 0.5},    // both sides few, slices of k
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 9, 5, 0, 1.0, 0.5},       // C = beta * C
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 1, 2.0, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1, 3001, 1.0, 0.5},  // a dot product, slices of k
   };
   for (Case cs : shapes)
     for (int t = 0; t < 4; t++) {
