@@ -70,11 +70,11 @@ typedef struct skinny {
 /* Few rows or columns, and either a long side of GPUK_CPU_SKINNY_MIN_LEN or
  * a big operand of MIN_ELEMENTS_PER_THREAD (both sides few, k long: a dot
  * product, a Gram matrix X^T X of a few long columns), where gemm.c's
- * micro-tiles would be mostly padding: 1 x 1 x 4000000 took 40-78 ms there
- * against 0.9-1.0 here, 8 x 8 x 1000000 11-20 against 2.7-5.0, 1 x 63 x
- * 1000000 19-42 against 8.1-9.6 (2-core AVX-512 EPYC, one round, every
- * transpose). Shorter k stays there (16 x 63 x 2000: 0.07-0.13 ms either
- * way). */
+ * micro-tiles would be mostly padding: 1 x 1 x 4000000 took 41-105 ms there
+ * against 0.83-0.94 here, 8 x 8 x 1000000 11-27 against 2.3-4.4, 1 x 63 x
+ * 1000000 15-41 against 7.6-12 (2-core AVX-512 EPYC, three rounds, every
+ * transpose; README). Shorter k stays there (16 x 63 x 2000: 0.07-0.13 ms
+ * either way). */
 int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
   const size_t few = g->m < g->n ? g->m : g->n, len = g->m < g->n ? g->n : g->m;
   return g->k > 0 && few > 0 && few <= GPUK_CPU_SKINNY_MAX &&
@@ -126,8 +126,8 @@ static int copies_small(const skinny *s) {
 
 /* The product g as a skinny one: few along C's short side; where both sides
  * are short, the side that reads both operands where they lie, if one does
- * (m x n x k tt with both few: the rows form over A rather than a copy of A
- * as long as B). */
+ * (tt with both few: the rows form over A, rather than the dots form over B
+ * after a copy of A, as big as B where m = n). */
 static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
   const int few_rows = g->m <= g->n;
   plan_side(g, few_rows, elem, s);
@@ -175,8 +175,8 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
  * rows twice as often and ran 15-19% slower at 4-16 rows). The sums go a
  * vector of V at a time, then of V_HALF and of V_128 (128 bits) while whole
  * ones fit, then one at a time: a long side of 8 floats, all scalar with
- * AVX-512's 16, took 10-16 ms at 8 x 8 x 1000000 against 3.7-5.0 with one
- * half vector (2-core EPYC, nn/tn/tt). "x - 0" broadcasts x exactly (see
+ * AVX-512's 16, took 7.6-10.9 ms at 8 x 8 x 1000000 against 3.7-5.0 with
+ * one half vector (2-core EPYC, nn/tn/tt). "x - 0" broadcasts x exactly (see
  * gemm.c). */
 #define ROWS_ADD_FOUR(T, V, V_HALF, V_128, NY)             \
   do {                                                     \
@@ -291,12 +291,12 @@ static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
  * and the TARGET clone. */
 /* clang-format would read the first body as a braced initializer. */
 /* clang-format off */
-#define DEFINE_SKINNY(T, V, V_HALF, V_128, SUFFIX, TARGET)                                    \
+#define DEFINE_SKINNY(T, V, V_HALF, V_128, SUFFIX, TARGET)                       \
   static void rows_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {       \
-    ROWS_BODY(T, V, V_HALF, V_128)                                                    \
+    ROWS_BODY(T, V, V_HALF, V_128)                                               \
   }                                                                              \
   TARGET static void rows_fast_##SUFFIX(void *ctx, size_t begin, size_t end) {   \
-    ROWS_BODY(T, V, V_HALF, V_128)                                                    \
+    ROWS_BODY(T, V, V_HALF, V_128)                                               \
   }                                                                              \
   static void dots_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {       \
     DOTS_BODY(T, V, V##_unaligned)                                               \
