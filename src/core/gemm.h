@@ -66,6 +66,30 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
 /* GPUK_FLOAT32 or GPUK_FLOAT64, and (info not NULL) one the device runs. */
 gpuk_status gpuk__gemm_check_dtype(const gpuk_device_info *info, gpuk_dtype dtype);
 
+/* A product with few rows or columns as both skinny paths (the CPU backend's
+ * and GPUK_GEMM_KERNEL_SKINNY) state it: C's element (f, l), f < few along
+ * its short side and l < len along its long one, is alpha times the sum over
+ * p < k of small(f, p) * big(l, p), plus beta times its old value. Offsets
+ * and strides in elements. */
+typedef struct gpuk__gemm_skinny_view {
+  size_t few, len;
+  /* small(f, p) at small[small_offset + f * small_f + p * small_p] */
+  const gpuk_buffer *small;
+  size_t small_offset, small_f, small_p;
+  /* big(l, p) at big[big_offset + l * big_ld + p] where along_k (its rows
+   * run along k: the dots form), else at big[big_offset + p * big_ld + l]
+   * (the rows form) */
+  const gpuk_buffer *big;
+  size_t big_offset, big_ld;
+  int along_k;
+  /* C(f, l) at c[c_offset + f * c_f + l * c_l] */
+  size_t c_f, c_l;
+} gpuk__gemm_skinny_view;
+
+/* gemm_skinny_view.c: g with few = m (few_rows: small = op(A), big = op(B)^T)
+ * or few = n (small = op(B)^T, big = op(A)). */
+gpuk__gemm_skinny_view gpuk__gemm_skinny_view_of(const gpuk__gemm_args *g, int few_rows);
+
 /* gemm_skinny.c: g (validated; m or n at most GPUK__GEMM_SKINNY_MAX) through
  * GPUK_GEMM_KERNEL_SKINNY on stream. */
 gpuk_status gpuk__gemm_skinny(gpuk_stream *stream, const gpuk__gemm_args *g);

@@ -20,55 +20,6 @@ enum { GPU_WK = 32, GPU_MIN_WG = 32 };
  * slice) stay small against Y's len * k, and at most this many slices. */
 enum { MIN_SLICE_K = 256, MAX_SLICES = 1024 };
 
-/* The product as the kernel states it (see kernels/gemm_skinny.cl); strides
- * and offsets in elements. */
-typedef struct skinny_problem {
-  size_t few, len;
-  const gpuk_buffer *x, *y;
-  size_t x_offset, xs_f, xs_p;
-  size_t y_offset, ys;
-  int dots; /* Y contiguous along k */
-  size_t zs_f, zs_l;
-} skinny_problem;
-
-static skinny_problem state_problem(const gpuk__gemm_args *g) {
-  skinny_problem p;
-  if (g->m <= g->n) {
-    /* Few rows: X = op(A), Y(l, p) = op(B)(p, l), Z = C. */
-    p.few = g->m;
-    p.len = g->n;
-    p.x = g->a;
-    p.x_offset = g->a_offset;
-    p.xs_f = g->trans_a ? 1 : g->lda;
-    p.xs_p = g->trans_a ? g->lda : 1;
-    p.y = g->b;
-    p.y_offset = g->b_offset;
-    p.ys = g->ldb;
-    p.dots = g->trans_b == GPUK_TRANS;
-    p.zs_f = g->ldc;
-    p.zs_l = 1;
-  } else {
-    /* Few columns: X(f, p) = op(B)(p, f), Y = op(A), Z(f, l) = C(l, f). */
-    p.few = g->n;
-    p.len = g->m;
-    p.x = g->b;
-    p.x_offset = g->b_offset;
-    p.xs_f = g->trans_b ? g->ldb : 1;
-    p.xs_p = g->trans_b ? 1 : g->ldb;
-    p.y = g->a;
-    p.y_offset = g->a_offset;
-    p.ys = g->lda;
-    p.dots = g->trans_a == GPUK_NO_TRANS;
-    p.zs_f = 1;
-    p.zs_l = g->ldc;
-  }
-  /* One row of Y with unit stride runs along k either way: a dot product
-   * (1 x 1 x 4000000 nn and tn on PoCL, 2 rounds: 2.4-3.8 ms in the rows
-   * form, 0.74-0.95 as dots). */
-  if (p.len == 1 && p.ys == 1) p.dots = 1;
-  return p;
-}
-
 /* Slices of k: enough groups to fill the device (a few per core on CPU
  * drivers, many per compute unit on GPUs), within the bounds above. */
 static size_t choose_slices(const gpuk_device_info *info, size_t groups, size_t k) {
@@ -109,13 +60,13 @@ typedef struct skinny_layout {
 } skinny_layout;
 
 /* Elements of C's long side one group takes. */
-static size_t per_group(const skinny_problem *p, skinny_layout s) {
-  return p->dots ? s.wg / s.wk : (size_t)s.wg * s.run;
+static size_t per_group(const gpuk__gemm_skinny_view *p, skinny_layout s) {
+  return p->along_k ? s.wg / s.wk : (size_t)s.wg * s.run;
 }
 
-static skinny_layout choose_layout(const gpuk_device_info *info, const skinny_problem *p,
+static skinny_layout choose_layout(const gpuk_device_info *info, const gpuk__gemm_skinny_view *p,
                                    gpuk_dtype dtype) {
-  skinny_layout s = {GPUK__GEMM_SKINNY_WG, p->dots ? GPU_WK : 1, 1};
+  skinny_layout s = {GPUK__GEMM_SKINNY_WG, p->along_k ? GPU_WK : 1, 1};
   /* GPUK_GEMM_SKINNY_LAYOUT (gpu or cpu, else ignored) overrides the device
    * type: the tests run the GPUs' layout on CPU drivers through it. */
   const char *env = getenv("GPUK_GEMM_SKINNY_LAYOUT");
@@ -125,7 +76,7 @@ static skinny_layout choose_layout(const gpuk_device_info *info, const skinny_pr
   unsigned min_wg = GPU_MIN_WG;
   if (cpu) {
     s.wk = 1;
-    if (p->dots) {
+    if (p->along_k) {
       s.run = dtype == GPUK_FLOAT64 ? 4 : 8;
     } else {
       const unsigned max_sums = dtype == GPUK_FLOAT64 ? 128 : 512;
@@ -152,15 +103,16 @@ static gpuk_status launch_step(gpuk_stream *s, const char *name, size_t n, gpuk_
   return gpuk__builtin_launch(s, "gemm_skinny_steps.cl", name, &shape, nargs, args);
 }
 
-/* Launches both kernels; partials is the scratch buffer (slices > 1) or C. */
-static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny_problem *p,
+/* Launches both kernels; partials is the scratch buffer (slices > 1) or C.
+ * The kernel's X is p's small, its Y big and its Z C. */
+static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *p,
                           skinny_layout layout, size_t groups, size_t slices, size_t kc,
                           gpuk_buffer *partials) {
   gpuk_device *d = s->obj.device;
   const int dbl = g->dtype == GPUK_FLOAT64;
   char options[128];
   snprintf(options, sizeof options, "-DFEW=%u -DDOTS=%d -DWG=%d -DWK=%u -DRUN=%u -DGPUK_DOUBLE=%d",
-           few_registers(p->few), p->dots, layout.wg, layout.wk, layout.run, dbl);
+           few_registers(p->few), p->along_k, layout.wg, layout.wk, layout.run, dbl);
   gpuk_kernel *kernel;
   gpuk_status st = gpuk__builtin_kernel(d, "gemm_skinny.cl", options, "gpuk_gemm_skinny", &kernel);
   if (st) return st;
@@ -172,17 +124,17 @@ static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny
                      gpuk_arg_u32((uint32_t)kc),
                      alpha,
                      beta,
-                     gpuk_arg_buffer((gpuk_buffer *)p->x),
-                     gpuk_arg_u64(p->x_offset),
-                     gpuk_arg_u32((uint32_t)p->xs_f),
-                     gpuk_arg_u32((uint32_t)p->xs_p),
-                     gpuk_arg_buffer((gpuk_buffer *)p->y),
-                     gpuk_arg_u64(p->y_offset),
-                     gpuk_arg_u32((uint32_t)p->ys),
+                     gpuk_arg_buffer((gpuk_buffer *)p->small),
+                     gpuk_arg_u64(p->small_offset),
+                     gpuk_arg_u32((uint32_t)p->small_f),
+                     gpuk_arg_u32((uint32_t)p->small_p),
+                     gpuk_arg_buffer((gpuk_buffer *)p->big),
+                     gpuk_arg_u64(p->big_offset),
+                     gpuk_arg_u32((uint32_t)p->big_ld),
                      gpuk_arg_buffer(g->c),
                      gpuk_arg_u64(g->c_offset),
-                     gpuk_arg_u32((uint32_t)p->zs_f),
-                     gpuk_arg_u32((uint32_t)p->zs_l),
+                     gpuk_arg_u32((uint32_t)p->c_f),
+                     gpuk_arg_u32((uint32_t)p->c_l),
                      gpuk_arg_buffer(partials)};
   size_t local[2] = {layout.wg, 1}, global[2] = {groups * layout.wg, slices};
   st = d->ops->kernel_launch(s, kernel, 2, global, local, sizeof args / sizeof args[0], args);
@@ -195,37 +147,37 @@ static gpuk_status launch(gpuk_stream *s, const gpuk__gemm_args *g, const skinny
                          gpuk_arg_buffer(partials),
                          gpuk_arg_buffer(g->c),
                          gpuk_arg_u64(g->c_offset),
-                         gpuk_arg_u32((uint32_t)p->zs_f),
-                         gpuk_arg_u32((uint32_t)p->zs_l)};
+                         gpuk_arg_u32((uint32_t)p->c_f),
+                         gpuk_arg_u32((uint32_t)p->c_l)};
   return launch_step(s, "gpuk_gemm_skinny_sum", p->few * p->len, g->dtype,
                      sizeof sum_args / sizeof sum_args[0], sum_args);
 }
 
 /* Copies the few vectors into scratch from element offset on, contiguous
  * along k, and points p at the copy. */
-static gpuk_status gather_x(gpuk_stream *s, const gpuk__gemm_args *g, skinny_problem *p,
+static gpuk_status gather_x(gpuk_stream *s, const gpuk__gemm_args *g, gpuk__gemm_skinny_view *p,
                             gpuk_buffer *scratch, size_t offset) {
   gpuk_arg args[] = {gpuk_arg_u32((uint32_t)p->few),
                      gpuk_arg_u32((uint32_t)g->k),
-                     gpuk_arg_buffer((gpuk_buffer *)p->x),
-                     gpuk_arg_u64(p->x_offset),
-                     gpuk_arg_u32((uint32_t)p->xs_f),
-                     gpuk_arg_u32((uint32_t)p->xs_p),
+                     gpuk_arg_buffer((gpuk_buffer *)p->small),
+                     gpuk_arg_u64(p->small_offset),
+                     gpuk_arg_u32((uint32_t)p->small_f),
+                     gpuk_arg_u32((uint32_t)p->small_p),
                      gpuk_arg_buffer(scratch),
                      gpuk_arg_u64(offset)};
   gpuk_status st = launch_step(s, "gpuk_gemm_skinny_gather_x", p->few * g->k, g->dtype,
                                sizeof args / sizeof args[0], args);
-  p->x = scratch;
-  p->x_offset = offset;
-  p->xs_f = g->k;
-  p->xs_p = 1;
+  p->small = scratch;
+  p->small_offset = offset;
+  p->small_f = g->k;
+  p->small_p = 1;
   return st;
 }
 
 gpuk_status gpuk__gemm_skinny(gpuk_stream *s, const gpuk__gemm_args *g) {
   gpuk_device *d = s->obj.device;
   if (!d->ops->kernel_launch) return gpuk__unsupported(d, "gemm");
-  skinny_problem p = state_problem(g);
+  gpuk__gemm_skinny_view p = gpuk__gemm_skinny_view_of(g, g->m <= g->n);
   const size_t elem = g->dtype == GPUK_FLOAT64 ? 8 : 4;
   const skinny_layout layout = choose_layout(&d->entry.info, &p, g->dtype);
   const size_t groups = (p.len + per_group(&p, layout) - 1) / per_group(&p, layout);
@@ -235,7 +187,7 @@ gpuk_status gpuk__gemm_skinny(gpuk_stream *s, const gpuk__gemm_args *g) {
    * few vectors strided along k) their copy, which the loads along k of
    * every row of Y then find contiguous. */
   const size_t partials = slices > 1 ? slices * p.few * p.len : 0;
-  const size_t x_copy = p.dots && p.xs_p != 1 ? p.few * g->k : 0;
+  const size_t x_copy = p.along_k && p.small_p != 1 ? p.few * g->k : 0;
   if (!partials && !x_copy) return launch(s, g, &p, layout, groups, 1, kc, g->c);
   pthread_mutex_lock(&s->scratch_lock);
   gpuk_buffer *scratch = NULL;

@@ -84,38 +84,22 @@ int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
 /* The product g as a skinny one with few = m (few_rows) or few = n; elem:
  * bytes per element. */
 static void plan_side(const gpuk__gemm_args *g, int few_rows, size_t elem, skinny *s) {
-  const unsigned char *a = gpuk__cpu_ptr(g->a) + g->a_offset * elem;
-  const unsigned char *b = gpuk__cpu_ptr(g->b) + g->b_offset * elem;
+  const gpuk__gemm_skinny_view v = gpuk__gemm_skinny_view_of(g, few_rows);
+  s->few = v.few;
+  s->len = v.len;
   s->k = g->k;
+  s->big = gpuk__cpu_ptr(v.big) + v.big_offset * elem;
+  s->ld = v.big_ld;
+  s->along_k = v.along_k;
+  s->small = gpuk__cpu_ptr(v.small) + v.small_offset * elem;
+  s->small_y = v.small_f;
+  s->small_p = v.small_p;
   s->c = gpuk__cpu_ptr(g->c) + g->c_offset * elem;
+  s->c_y = v.c_f;
+  s->c_x = v.c_l;
   s->alpha = g->alpha;
   s->beta = g->beta;
   atomic_init(&s->out_of_memory, 0);
-  if (few_rows) { /* big(x, p) = op(B)[p][x], small(y, p) = op(A)[y][p] */
-    s->few = g->m;
-    s->len = g->n;
-    s->big = b;
-    s->ld = g->ldb;
-    s->along_k = g->trans_b != GPUK_NO_TRANS;
-    s->small = a;
-    s->small_y = g->trans_a ? 1 : g->lda;
-    s->small_p = g->trans_a ? g->lda : 1;
-    s->c_y = g->ldc;
-    s->c_x = 1;
-  } else { /* big(x, p) = op(A)[x][p], small(y, p) = op(B)[p][y] */
-    s->few = g->n;
-    s->len = g->m;
-    s->big = a;
-    s->ld = g->lda;
-    s->along_k = g->trans_a == GPUK_NO_TRANS;
-    s->small = b;
-    s->small_y = g->trans_b ? g->ldb : 1;
-    s->small_p = g->trans_b ? 1 : g->ldb;
-    s->c_y = 1;
-    s->c_x = g->ldc;
-  }
-  /* One row of big that runs along k either way: a dot product. */
-  if (s->len == 1 && s->ld == 1) s->along_k = 1;
 }
 
 /* Whether the dots form must first copy the few vectors (see
