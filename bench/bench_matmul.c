@@ -165,7 +165,7 @@ int bench_matmul(gpuk_device *dev, const char *sel, const bench_options *o, doub
     const char *tok = ntok ? tokens[t] : NULL;
     gpuk_gemm_config config;
     gpuk_gemm_config_origin origin;
-    char label[64] = "cpu-blocked";
+    char label[64] = "cpu"; /* the CPU backend takes no block shape: its own paths by shape */
     if (tok) {
       if (gpuk_gemm_config_parse(tok, &config) != GPUK_SUCCESS) {
         fprintf(stderr, "gpuk-bench: --block: %s\n", gpuk_last_error());
