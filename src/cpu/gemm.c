@@ -84,7 +84,7 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
 #define MICRO_KERNEL_BODY(T, V, V_UNALIGNED, MR_, A_AT, SCALE)         \
   enum { LANES = (int)(sizeof(V) / sizeof(T)), MR = MR_ };             \
   V acc[MR_][2];                                                       \
-  memset(acc, 0, sizeof acc);                                          \
+  for (int r = 0; r < MR_; r++) acc[r][0] = acc[r][1] = (V){0};        \
   for (size_t p = 0; p < kc; p++) {                                    \
     const V b0 = *(const V_UNALIGNED *)(b + p * ldb);                  \
     const V b1 = *(const V_UNALIGNED *)(b + p * ldb + LANES);          \
@@ -105,10 +105,16 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
       row[1] += acc[r][1];                                             \
     }                                                                  \
   } else {                                                             \
-    T tile[MR_][2 * LANES];                                            \
-    memcpy(tile, acc, sizeof acc);                                     \
-    for (size_t r = 0; r < h; r++)                                     \
-      for (size_t x = 0; x < w; x++) c[r * ldc + x] += tile[r][x];     \
+    V_UNALIGNED tile[MR_][2]; /* may_alias: read below as T */         \
+    for (int r = 0; r < MR_; r++) {                                    \
+      tile[r][0] = acc[r][0];                                          \
+      tile[r][1] = acc[r][1];                                          \
+    }                                                                  \
+    for (size_t r = 0; r < h; r++) {                                   \
+      T *row = c + r * ldc;                                            \
+      const T *sums = (const T *)tile[r];                              \
+      for (size_t x = 0; x < w; x++) row[x] += sums[x];                \
+    }                                                                  \
   }
 
 /* Packed A: MR values per step, alpha already applied. */
@@ -182,7 +188,9 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
       if (g->trans_a) { /* op(A)[i][q] = a[q * lda + i]: a step's rows are adjacent */             \
         for (size_t p = 0; p < kc; p++) {                                                          \
           const T *src = j->a + (p0 + p) * lda + i0 + ir;                                          \
-          for (size_t r = 0; r < MR; r++) out[p * MR + r] = r < rows ? alpha * src[r] : 0;         \
+          size_t r = 0;                                                                            \
+          for (; r < rows; r++) out[p * MR + r] = alpha * src[r];                                  \
+          for (; r < MR; r++) out[p * MR + r] = 0;                                                 \
         }                                                                                          \
       } else { /* op(A)[i][q] = a[i * lda + q]: a row's steps are adjacent */                      \
         for (size_t r = 0; r < MR; r++) {                                                          \
@@ -209,10 +217,9 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
       if (!g->trans_b) { /* op(B)[q][col] = b[q * ldb + col]: a step's columns are adjacent */     \
         for (size_t p = 0; p < kc; p++) {                                                          \
           const T *src = j->b + (p0 + p) * ldb + j0 + jr;                                          \
-          if (cols == NR)                                                                          \
-            for (size_t x = 0; x < NR; x++) out[p * NR + x] = src[x];                              \
-          else                                                                                     \
-            for (size_t x = 0; x < NR; x++) out[p * NR + x] = x < cols ? src[x] : 0;               \
+          size_t x = 0;                                                                            \
+          for (; x < cols; x++) out[p * NR + x] = src[x];                                          \
+          for (; x < NR; x++) out[p * NR + x] = 0;                                                 \
         }                                                                                          \
       } else { /* op(B)[q][col] = b[col * ldb + q]: a column's steps are adjacent */               \
         for (size_t x = 0; x < NR; x++) {                                                          \
