@@ -63,7 +63,7 @@ static inline int gpuk__cpu_runs(gpuk__cpu_isa_kind isa) {
 }
 
 /* GPUK_CPU_ISA (baseline, avx2, avx512) when set, else the widest the
- * machine has. */
+ * machine has, except AVX-512 where it runs in 256-bit halves (Zen 4). */
 gpuk__cpu_isa_kind gpuk__cpu_isa(void);
 
 #if GPUK_CPU_X86
