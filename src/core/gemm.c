@@ -46,7 +46,8 @@ static int overlaps(const gpuk_buffer *x, size_t xo, size_t xld, size_t xr, size
   return xo < y_end && yo < x_end;
 }
 
-static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
+/* has_config: g->config is one a kernel will run, or one the caller gave. */
+static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d, int has_config) {
   gpuk_status st = gpuk__gemm_check_dtype(&d->entry.info, g->dtype);
   if (st) return st;
   if ((unsigned)g->trans_a > 1 || (unsigned)g->trans_b > 1)
@@ -67,6 +68,7 @@ static gpuk_status check_args(const gpuk__gemm_args *g, const gpuk_device *d) {
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps a in the same buffer");
   if (overlaps(g->c, g->c_offset, g->ldc, g->m, g->n, g->b, g->b_offset, g->ldb, br, bc))
     return gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "c overlaps b in the same buffer");
+  if (!has_config) return GPUK_SUCCESS;
   st = gpuk__gemm_check_config(&d->entry.info, g->dtype, &g->config);
   if (!st && g->config.kernel == GPUK_GEMM_KERNEL_SKINNY && g->m > GPUK__GEMM_SKINNY_MAX &&
       g->n > GPUK__GEMM_SKINNY_MAX)
@@ -155,13 +157,15 @@ gpuk_status gpuk_gemm(gpuk_stream *stream, gpuk_dtype dtype, gpuk_transpose tran
   if (st) return st;
   gpuk__gemm_args g = {dtype, trans_a, trans_b, m, n, k, alpha, beta, a, a_offset, lda,
                        b, b_offset, ldb, c, c_offset, ldc, {0, 0, 0, 0, 0, 0, 0, 0}};
+  /* A backend with a GEMM of its own (the CPU's) takes no block shape: one
+   * is checked only where the caller gave it. */
   if (config) {
     g.config = *config;
-  } else {
+  } else if (!d->ops->gemm) {
     st = gpuk_gemm_choose_config_sized(d, dtype, m, n, &g.config, NULL);
     if (st) return st;
   }
-  st = check_args(&g, d);
+  st = check_args(&g, d, config || !d->ops->gemm);
   if (st || m == 0 || n == 0) return st;
   if (d->ops->gemm) return gpuk__finish(s, blocking, d->ops->gemm(s, &g));
   if (g.config.kernel == GPUK_GEMM_KERNEL_SKINNY)

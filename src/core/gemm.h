@@ -16,7 +16,7 @@ typedef struct gpuk__gemm_args {
   size_t b_offset, ldb;
   gpuk_buffer *c;
   size_t c_offset, ldc;
-  gpuk_gemm_config config; /* checked; GPU kernels only */
+  gpuk_gemm_config config; /* checked; GPU kernels only (all 0 for a backend's own GEMM) */
 } gpuk__gemm_args;
 
 /* Whether kernel is a gpuk_gemm_kernel at all. */
