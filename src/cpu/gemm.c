@@ -363,15 +363,19 @@ DEFINE_GEMM(double, v4d, f64_256, 6, GPUK_TARGET_AVX2)
 DEFINE_GEMM(float, v16f, f32_512, 12, GPUK_TARGET_AVX512)
 DEFINE_GEMM(double, v8d, f64_512, 12, GPUK_TARGET_AVX512)
 
-/* The layout follows gpuk__cpu_isa() (GPUK_CPU_ISA can ask for one); its
- * clone for that instruction set runs where the machine has it, the baseline
- * build of the same source elsewhere. */
+/* The layout follows gpuk__cpu_blocked_gemm_isa() (the skinny path's
+ * gpuk__cpu_isa(); GPUK_CPU_ISA can ask for one); its clone for that
+ * instruction set runs where the machine has it, the baseline build of the
+ * same source elsewhere. */
 static gpuk_status cpu_gemm(gpuk_stream *s, const gpuk__gemm_args *g) {
   (void)s;
   const int f64 = g->dtype == GPUK_FLOAT64;
-  const gpuk__cpu_isa_kind isa = gpuk__cpu_isa();
+  if (gpuk__cpu_gemm_is_skinny(g)) {
+    const gpuk__cpu_isa_kind isa = gpuk__cpu_isa();
+    return gpuk__cpu_gemm_skinny(g, isa, gpuk__cpu_runs(isa));
+  }
+  const gpuk__cpu_isa_kind isa = gpuk__cpu_blocked_gemm_isa();
   const int fast = gpuk__cpu_runs(isa);
-  if (gpuk__cpu_gemm_is_skinny(g)) return gpuk__cpu_gemm_skinny(g, isa, fast);
   switch (isa) {
     case GPUK__CPU_AVX512:
       return f64 ? gemm_f64_512(g, fast) : gemm_f32_512(g, fast);

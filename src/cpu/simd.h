@@ -63,8 +63,12 @@ static inline int gpuk__cpu_runs(gpuk__cpu_isa_kind isa) {
 }
 
 /* GPUK_CPU_ISA (baseline, avx2, avx512) when set, else the widest the
- * machine has, except AVX-512 where it runs in 256-bit halves (Zen 4). */
+ * machine has. */
 gpuk__cpu_isa_kind gpuk__cpu_isa(void);
+/* The layout of the blocked GEMM (gemm.c): gpuk__cpu_isa(), except AVX2
+ * where GPUK_CPU_ISA is not set and the machine runs AVX-512 in 256-bit
+ * halves (AMD Zen 4). */
+gpuk__cpu_isa_kind gpuk__cpu_blocked_gemm_isa(void);
 
 #if GPUK_CPU_X86
 #define GPUK_TARGET_AVX2 __attribute__((target("avx2,fma")))
