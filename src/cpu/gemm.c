@@ -26,12 +26,11 @@ enum { MC = 96, KC = 256, NC = 2048, ROW_GRAIN = 48, COL_GRAIN = 64 };
 enum { IN_PLACE_B_ROWS = 64, IN_PLACE_A_COLS = 64 };
 
 /* How many threads along rows (*tr) and columns (*tc): as many of the
- * backend's threads (gpuk__cpu_threads) as can each keep at least ROW_GRAIN
+ * backend's `threads` (gpuk__cpu_threads) as can each keep at least ROW_GRAIN
  * rows and COL_GRAIN columns; among the grids with that many, the one where a
  * thread packs least (m / tr rows of A plus n / tc columns of B per slice;
  * with rows only, every thread would pack all of B). Ties go to more rows. */
-static void thread_grid(size_t m, size_t n, size_t *tr, size_t *tc) {
-  const size_t threads = gpuk__cpu_threads();
+static void thread_grid(size_t threads, size_t m, size_t n, size_t *tr, size_t *tc) {
   const size_t max_r = m / ROW_GRAIN ? m / ROW_GRAIN : 1, max_c = n / COL_GRAIN ? n / COL_GRAIN : 1;
   size_t best_used = 0;
   double best_cost = 0;
@@ -57,8 +56,7 @@ static void thread_grid(size_t m, size_t n, size_t *tr, size_t *tc) {
  * PARTIALS_MAX_BYTES. */
 enum { K_SLICE_MIN = 4 * KC, ADD_ROW_GRAIN = 64 };
 #define PARTIALS_MAX_BYTES ((size_t)32 << 20)
-static size_t k_slices(size_t m, size_t n, size_t k, size_t grid, size_t elem) {
-  const size_t threads = gpuk__cpu_threads();
+static size_t k_slices(size_t threads, size_t m, size_t n, size_t k, size_t grid, size_t elem) {
   size_t ks = threads > grid ? threads / grid : 1;
   if (ks > k / K_SLICE_MIN) ks = k / K_SLICE_MIN;
   const size_t result = m * n * elem;
@@ -338,8 +336,9 @@ static void split_range(size_t total, size_t parts, size_t part, size_t unit, si
                         fast ? micro_fast_##SUFFIX : micro_generic_##SUFFIX,                       \
                         fast ? strided_micro_fast_##SUFFIX : strided_micro_generic_##SUFFIX,       \
                         0};                                                                        \
-    thread_grid(g->m, g->n, &job.tr, &job.tc);                                                     \
-    job.ks = k_slices(g->m, g->n, g->k, job.tr * job.tc, sizeof(T));                               \
+    const size_t threads = gpuk__cpu_threads(); /* read once: it looks up the environment */       \
+    thread_grid(threads, g->m, g->n, &job.tr, &job.tc);                                            \
+    job.ks = k_slices(threads, g->m, g->n, g->k, job.tr * job.tc, sizeof(T));                      \
     if (job.ks > 1) job.partials = malloc((job.ks - 1) * g->m * g->n * sizeof(T));                 \
     if (!job.partials) job.ks = 1;                                                                 \
     gpuk__cpu_parallel_for(job.ks * job.tr * job.tc, 1, tiles_##SUFFIX, &job);                     \
