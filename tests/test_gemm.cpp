@@ -192,6 +192,8 @@ TEST_P(Gemm, CpuSkinnyProducts) {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 4, 20001, -1.0, 0.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 8, 8, 30001, 1.0, 2.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 5, 20000, 1.0, 0.0},
+      // A long side within one vector: sums in registers, 8 rows then 4.
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 14, 20000, -0.5, 0.5},
   };
   for (Case cs : shapes)
     for (int t = 0; t < 4; t++) {
@@ -212,6 +214,7 @@ TEST_P(Gemm, CpuSkinnyProducts) {
     Run<double>({ta, tb, 515, 9, 130, -1.0, 0.0});
     Run<double>({ta, tb, 3, 200, 2000, 1.25, 0.5});  // rows form: k in 6 slices
     Run<double>({ta, tb, 1, 1, 100000, -1.0, 0.5});   // a dot product, 3 slices
+    Run<double>({ta, tb, 5, 6, 20000, 1.0, 0.5});      // a long side within one vector
     Run<double>({ta, tb, 7, 9, 20000, 1.0, 0.0});     // both few, 2 slices
   }
   ScopedEnv env("GPUK_CPU_THREADS");
@@ -345,6 +348,11 @@ TEST_P(Gemm, CpuKernelLayouts) {
       // Skinny, both sides few: rows of 29 and 31, each vector width's steps.
       Run<float>({ta, tb, 3, 29, 3000, 1.0, 0.5});
       Run<double>({ta, tb, 31, 2, 3000, -1.0, 0.0});
+      // ... and a long side within one vector of every width (sums in
+      // registers; 12 x 14: in two passes where 14 fits, AVX-512).
+      Run<float>({ta, tb, 3, 4, 20000, 1.0, 0.5});
+      Run<double>({ta, tb, 2, 2, 40000, -1.0, 0.0});
+      Run<float>({ta, tb, 12, 14, 6000, 1.0, 0.0});
     }
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile
     Case wide{GPUK_NO_TRANS, GPUK_TRANS, 200, 2100, 64, 1.0, 0.25};  // two column panels
