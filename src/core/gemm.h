@@ -90,6 +90,13 @@ typedef struct gpuk__gemm_skinny_view {
  * or few = n (small = op(B)^T, big = op(A)). */
 gpuk__gemm_skinny_view gpuk__gemm_skinny_view_of(const gpuk__gemm_args *g, int few_rows);
 
+/* Whether v's few vectors must first be gathered to run contiguously along
+ * k: the dots form reads them along k, and they run another way (a column
+ * of B, a transposed row of A). */
+static inline int gpuk__gemm_skinny_gathers_small(const gpuk__gemm_skinny_view *v) {
+  return v->along_k && v->small_p != 1;
+}
+
 /* gemm_skinny.c: g (validated; m or n at most GPUK__GEMM_SKINNY_MAX) through
  * GPUK_GEMM_KERNEL_SKINNY on stream. */
 gpuk_status gpuk__gemm_skinny(gpuk_stream *stream, const gpuk__gemm_args *g);

@@ -187,7 +187,7 @@ gpuk_status gpuk__gemm_skinny(gpuk_stream *s, const gpuk__gemm_args *g) {
    * few vectors strided along k) their copy, which the loads along k of
    * every row of Y then find contiguous. */
   const size_t partials = slices > 1 ? slices * p.few * p.len : 0;
-  const size_t x_copy = p.along_k && p.small_p != 1 ? p.few * g->k : 0;
+  const size_t x_copy = gpuk__gemm_skinny_gathers_small(&p) ? p.few * g->k : 0;
   if (!partials && !x_copy) return launch(s, g, &p, layout, groups, 1, kc, g->c);
   pthread_mutex_lock(&s->scratch_lock);
   gpuk_buffer *scratch = NULL;

@@ -82,45 +82,40 @@ int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
          (len >= GPUK_CPU_SKINNY_MIN_LEN || len * g->k >= MIN_ELEMENTS_PER_THREAD);
 }
 
-/* The product g as a skinny one with few = m (few_rows) or few = n; elem:
- * bytes per element. */
-static void plan_side(const gpuk__gemm_args *g, int few_rows, size_t elem, skinny *s) {
-  const gpuk__gemm_skinny_view v = gpuk__gemm_skinny_view_of(g, few_rows);
-  s->few = v.few;
-  s->len = v.len;
-  s->k = g->k;
-  s->big = gpuk__cpu_ptr(v.big) + v.big_offset * elem;
-  s->ld = v.big_ld;
-  s->along_k = v.along_k;
-  s->small = gpuk__cpu_ptr(v.small) + v.small_offset * elem;
-  s->small_y = v.small_f;
-  s->small_p = v.small_p;
-  s->c = gpuk__cpu_ptr(g->c) + g->c_offset * elem;
-  s->c_y = v.c_f;
-  s->c_x = v.c_l;
-  s->alpha = g->alpha;
-  s->beta = g->beta;
-  atomic_init(&s->out_of_memory, 0);
-}
-
-/* Whether the dots form must first copy the few vectors (see
- * gpuk__cpu_gemm_skinny). */
-static int copies_small(const skinny *s) {
-  return s->along_k && s->small_p != 1;
-}
-
 /* The product g as a skinny one: few along C's short side; where both sides
  * are short, the side that reads both operands where they lie, if one does
  * (tt with both few: the rows form over A, rather than the dots form over B
  * after a copy of A, as big as B where m = n). */
-static void plan(const gpuk__gemm_args *g, size_t elem, skinny *s) {
+static gpuk__gemm_skinny_view choose_view(const gpuk__gemm_args *g) {
   const int few_rows = g->m <= g->n;
-  plan_side(g, few_rows, elem, s);
-  if (copies_small(s) && g->m <= GPUK_CPU_SKINNY_MAX && g->n <= GPUK_CPU_SKINNY_MAX) {
-    skinny other;
-    plan_side(g, !few_rows, elem, &other);
-    if (!copies_small(&other)) *s = other;
+  gpuk__gemm_skinny_view v = gpuk__gemm_skinny_view_of(g, few_rows);
+  if (gpuk__gemm_skinny_gathers_small(&v) && g->m <= GPUK_CPU_SKINNY_MAX &&
+      g->n <= GPUK_CPU_SKINNY_MAX) {
+    const gpuk__gemm_skinny_view other = gpuk__gemm_skinny_view_of(g, !few_rows);
+    if (!gpuk__gemm_skinny_gathers_small(&other)) v = other;
   }
+  return v;
+}
+
+/* The product g, viewed as v, with the operands' addresses; elem: bytes per
+ * element. */
+static void plan(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, size_t elem,
+                 skinny *s) {
+  s->few = v->few;
+  s->len = v->len;
+  s->k = g->k;
+  s->big = gpuk__cpu_ptr(v->big) + v->big_offset * elem;
+  s->ld = v->big_ld;
+  s->along_k = v->along_k;
+  s->small = gpuk__cpu_ptr(v->small) + v->small_offset * elem;
+  s->small_y = v->small_f;
+  s->small_p = v->small_p;
+  s->c = gpuk__cpu_ptr(g->c) + g->c_offset * elem;
+  s->c_y = v->c_f;
+  s->c_x = v->c_l;
+  s->alpha = g->alpha;
+  s->beta = g->beta;
+  atomic_init(&s->out_of_memory, 0);
 }
 
 /* Result (y, x) = alpha * sum (+ beta * its old value). */
@@ -442,13 +437,13 @@ static gpuk_status run_sliced(skinny *s, size_t slices, size_t elem, gpuk__cpu_r
 gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind isa, int fast) {
   const int f64 = g->dtype == GPUK_FLOAT64;
   const size_t elem = f64 ? sizeof(double) : sizeof(float);
+  const gpuk__gemm_skinny_view v = choose_view(g);
   skinny s;
-  plan(g, elem, &s);
-  /* The dots form reads each few vector along k: copy them so when they run
-   * another way (a column of B, a transposed row of A), into scratch kept
-   * between calls. */
+  plan(g, &v, elem, &s);
+  /* The few vectors the dots form reads along k, copied so where they run
+   * another way, into scratch kept between calls. */
   void *copy = NULL;
-  if (s.along_k && s.small_p != 1) {
+  if (gpuk__gemm_skinny_gathers_small(&v)) {
     copy = gpuk__cpu_scratch_get(s.few * s.k * elem);
     if (!copy)
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate %zu bytes",
