@@ -11,7 +11,8 @@
  * (VEC_A, VEC_B, VEC_C), global loads and stores are vectors too.
  * Edges are handled in place: loads outside the matrices read zero and stores
  * outside C are skipped, so any m, n, k work without padding.
- * Defines: MWG NWG KWG MDIMC NDIMC, VWM VWN (1, 2 or 4; at most 16 bytes),
+ * Defines: MWG NWG KWG MDIMC NDIMC, VWM VWN (1, 2, 4, 8 or 16; at most 16 bytes
+ * under CUDA, 64 in OpenCL),
  * TRANS_A TRANS_B (0/1), VEC_A VEC_B VEC_C (0/1: ld and offset multiples of the
  * vector width), GPUK_DOUBLE. */
 #ifndef MWG
@@ -57,26 +58,52 @@
 #endif
 typedef double real;
 typedef double2 real2;
+#ifdef __OPENCL_VERSION__
+typedef double4 real4;
+typedef double8 real8;
+#endif
 #else
 typedef float real;
 typedef float2 real2;
 typedef float4 real4;
+#ifdef __OPENCL_VERSION__
+typedef float8 real8;
+typedef float16 real16;
+#endif
 #endif
 typedef real real1;
 
-/* Vectors of width 1, 2 or 4 through one set of names: realW, VLOADW(i, p)
- * (the i-th W-element vector at p), VSTOREW(x, i, p), ELEMW(x, v) (element v,
- * a compile-time constant after unrolling). CUDA's vector types have no
- * arithmetic, so the kernel only loads, stores and takes elements. */
+/* OpenCL C has arithmetic on vectors: there a work-item's results along n are
+ * vectors of VWN (acc[wi][gj]), which PoCL turns into SIMD instructions (with
+ * scalars it vectorised across work-items instead and reached half the speed
+ * or less; see gemm_table.c). CUDA's vector types have no arithmetic, so
+ * there they are scalars (acc[wi][gj * VWN + v]); the two hold the same
+ * results. */
+#ifdef __OPENCL_VERSION__
+#define VECTOR_ACC 1
+#else
+#define VECTOR_ACC 0
+#endif
+
+/* Vectors of width 1, 2, 4, 8 or 16 (the last two, and 4 doubles, in OpenCL
+ * only) through one set of names: realW, VLOADW(i, p) (the i-th W-element
+ * vector at p), VSTOREW(x, i, p), ELEMW(vec, v) (element v, a compile-time
+ * constant after unrolling). */
 #define VLOAD1(i, p) ((p)[i])
 #define VLOAD2(i, p) vload2(i, p)
 #define VLOAD4(i, p) vload4(i, p)
 #define VSTORE1(x, i, p) ((p)[i] = (x))
 #define VSTORE2(x, i, p) vstore2(x, i, p)
 #define VSTORE4(x, i, p) vstore4(x, i, p)
-#define ELEM1(x, v) (x)
-#define ELEM2(x, v) ((v) == 0 ? (x).x : (x).y)
-#define ELEM4(x, v) ((v) == 0 ? (x).x : (v) == 1 ? (x).y : (v) == 2 ? (x).z : (x).w)
+#define ELEM1(vec, v) (vec)
+#define ELEM2(vec, v) ((v) == 0 ? (vec).x : (vec).y)
+#define ELEM4(vec, v) ((v) == 0 ? (vec).x : (v) == 1 ? (vec).y : (v) == 2 ? (vec).z : (vec).w)
+#define VLOAD8(i, p) vload8(i, p)
+#define VSTORE8(x, i, p) vstore8(x, i, p)
+#define VLOAD16(i, p) vload16(i, p)
+#define VSTORE16(x, i, p) vstore16(x, i, p)
+#define ELEM8(vec, v) ((v) < 4 ? ELEM4((vec).lo, (v)) : ELEM4((vec).hi, (v) - 4))
+#define ELEM16(vec, v) ((v) < 8 ? ELEM8((vec).lo, (v)) : ELEM8((vec).hi, (v) - 8))
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
 #define realM CAT(real, VWM)
@@ -121,11 +148,21 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
   const uint tid = tm * NDIMC + tn;
   const uint row0 = (uint)get_group_id(1) * MWG, col0 = (uint)get_group_id(0) * NWG;
 
+#if VECTOR_ACC
+  realN acc[MWI][NWI / VWN];
+#pragma unroll
+  for (uint wi = 0; wi < MWI; wi++)
+#pragma unroll
+    for (uint wj = 0; wj < NWI / VWN; wj++) acc[wi][wj] = (realN)0;
+#define ACC(wi, gj, v) ELEM_N(acc[wi][gj], v)
+#else
   real acc[MWI][NWI];
 #pragma unroll
   for (uint wi = 0; wi < MWI; wi++)
 #pragma unroll
     for (uint wj = 0; wj < NWI; wj++) acc[wi][wj] = (real)0;
+#define ACC(wi, gj, v) acc[wi][(gj) * VWN + (v)]
+#endif
 
   for (uint p0 = 0; p0 < k; p0 += KWG) {
     /* Stage the slices; consecutive work-items read consecutive addresses of
@@ -142,7 +179,10 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
         continue;
       }
 #endif
-#pragma unroll
+      /* Edges only (here and for B below): not unrolled, which takes a
+       * quarter to a third off PoCL's compile time with 64-byte vectors
+       * (same speed). */
+#pragma unroll 1
       for (uint v = 0; v < VWM; v++)
         a_tile[p][i + v] = (gi + v < m && gp < k) ? A_AT(gi + v, gp) : (real)0;
     }
@@ -172,7 +212,7 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
         continue;
       }
 #endif
-#pragma unroll
+#pragma unroll 1
       for (uint v = 0; v < VWN; v++)
         b_tile[p][j + v] = (gj + v < n && gp < k) ? B_AT(gp, gj + v) : (real)0;
     }
@@ -181,13 +221,24 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
 
 #pragma unroll
     for (uint p = 0; p < KWG; p++) {
-      real a_reg[MWI], b_reg[NWI];
+      real a_reg[MWI];
 #pragma unroll
       for (uint gi = 0; gi < MWI / VWM; gi++) {
         const realM x = VLOAD_M(gi * MDIMC + tm, &a_tile[p][0]);
 #pragma unroll
         for (uint v = 0; v < VWM; v++) a_reg[gi * VWM + v] = ELEM_M(x, v);
       }
+#if VECTOR_ACC
+      realN b_vec[NWI / VWN];
+#pragma unroll
+      for (uint gj = 0; gj < NWI / VWN; gj++) b_vec[gj] = VLOAD_N(gj * NDIMC + tn, &b_tile[p][0]);
+#pragma unroll
+      for (uint wi = 0; wi < MWI; wi++)
+#pragma unroll
+        for (uint gj = 0; gj < NWI / VWN; gj++)
+          acc[wi][gj] = fma((realN)a_reg[wi], b_vec[gj], acc[wi][gj]);
+#else
+      real b_reg[NWI];
 #pragma unroll
       for (uint gj = 0; gj < NWI / VWN; gj++) {
         const realN x = VLOAD_N(gj * NDIMC + tn, &b_tile[p][0]);
@@ -198,6 +249,7 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
       for (uint wi = 0; wi < MWI; wi++)
 #pragma unroll
         for (uint wj = 0; wj < NWI; wj++) acc[wi][wj] = fma(a_reg[wi], b_reg[wj], acc[wi][wj]);
+#endif
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }
@@ -217,7 +269,13 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
 #pragma unroll
     for (uint gj = 0; gj < NWI / VWN; gj++) {
       const uint j = col0 + (gj * NDIMC + tn) * VWN;
-#if VEC_C && VWN > 1
+#if VEC_C && VWN > 1 && VECTOR_ACC
+      if (j + VWN <= n) {
+        const realN r = alpha * acc[wi][gj];
+        VSTORE_N(beta == (real)0 ? r : r + beta * VLOAD_N(0, row + j), 0, row + j);
+        continue;
+      }
+#elif VEC_C && VWN > 1
       if (j + VWN <= n) {
         realN x;
         if (beta != (real)0) x = VLOAD_N(0, row + j);
@@ -236,10 +294,16 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
         continue;
       }
 #endif
+      /* Unrolled only where acc is an array of scalars, which an index not
+       * known when compiling would move out of registers (CUDA). */
+#if VECTOR_ACC
+#pragma unroll 1
+#else
 #pragma unroll
+#endif
       for (uint v = 0; v < VWN; v++) {
         if (j + v < n) {
-          const real r = alpha * acc[wi][gj * VWN + v];
+          const real r = alpha * ACC(wi, gj, v);
           row[j + v] = beta == (real)0 ? r : r + beta * row[j + v];
         }
       }

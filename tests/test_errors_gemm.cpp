@@ -56,10 +56,17 @@ TEST_P(GemmErrors, BadInput) {
   const gpuk_gemm_kernel P = GPUK_GEMM_KERNEL_PORTABLE;
   bad = {64, 64, 8, 8, 8, P, 3, 1};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
-                    GPUK_ERROR_INVALID_ARGUMENT, "vwm 3 and vwn 1 must each be 1, 2 or 4");
+                    GPUK_ERROR_INVALID_ARGUMENT, "vwm 3 and vwn 1 must each be 1, 2, 4, 8 or 16");
   bad = {64, 64, 8, 8, 8, P, 1, 32};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
-                    GPUK_ERROR_INVALID_ARGUMENT, "vwm 1 and vwn 32 must each be 1, 2 or 4");
+                    GPUK_ERROR_INVALID_ARGUMENT, "vwm 1 and vwn 32 must each be 1, 2, 4, 8 or 16");
+  // Vectors of up to 16 bytes under CUDA, 64 in OpenCL C (float16, double8).
+  const bool cuda = info_.backend == GPUK_BACKEND_CUDA;
+  bad = {64, 64, 8, 4, 4, P, cuda ? 8u : 2u, cuda ? 1u : 32u};
+  GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
+                    GPUK_ERROR_INVALID_ARGUMENT,
+                    (cuda ? "at most 16 bytes on cuda devices (4 for float)"
+                          : "1, 2, 4, 8 or 16, at most 64 bytes"));
   bad = {32, 64, 8, 16, 4, P, 4, 1};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
                     GPUK_ERROR_INVALID_ARGUMENT, "mwg 32 is not a multiple of mdimc 16 * vwm 4");
@@ -70,9 +77,12 @@ TEST_P(GemmErrors, BadInput) {
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
                     GPUK_ERROR_INVALID_ARGUMENT, "nwg*kwg/vwn = 64 is not a multiple of mdimc*ndimc = 128");
   if (info_.supports_double) {
-    bad = {64, 64, 8, 8, 8, P, 4, 2};
+    bad = {64, 64, 8, 4, 4, P, cuda ? 4u : 16u, 2};
+    const std::string limit = std::string("at most ") + (cuda ? "16" : "64") + " bytes on " +
+                              gpuk_backend_name(info_.backend) + " devices (" + (cuda ? "2" : "8") +
+                              " for double)";
     GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, GPUK_FLOAT64, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),
-                      GPUK_ERROR_INVALID_ARGUMENT, "at most 16 bytes (2 for double)");
+                      GPUK_ERROR_INVALID_ARGUMENT, limit.c_str());
   }
   bad = {64, 64, 16, 0, 16};
   GPUK_EXPECT_ERROR(gpuk_gemm(nullptr, f, N, N, 1, 1, 1, 1, a, 0, 1, b, 0, 1, 0, c, 0, 1, &bad),

@@ -92,6 +92,10 @@ class Gemm : public DeviceTest {
   // GPUK_GEMM_KERNEL_SKINNY's cases (Gemm.SkinnyKernel).
   void SkinnyCases();
 
+  // The portable kernel's vector widths (Gemm.VectorWidths, Gemm.WideVectors).
+  template <typename T>
+  void VectorWidthCases(const std::vector<gpuk_gemm_config> &shapes, int unaligned_pairs);
+
   // Every transpose pair on each shape of the CUDA kernel: odd sizes (element
   // by element at the edges), then 16-byte aligned rows and offsets (vector
   // loads and stores), then the same with ld and offsets that break the
@@ -380,18 +384,13 @@ TEST_P(Gemm, SeveralBlockShapes) {
   }
 }
 
-TEST_P(Gemm, VectorWidths) {
-  if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
-  const gpuk_gemm_kernel P = GPUK_GEMM_KERNEL_PORTABLE;
-  const gpuk_gemm_config shapes[] = {
-      {64, 64, 16, 8, 8, P, 4, 4},
-      {32, 64, 8, 8, 8, P, 2, 4},
-      {64, 32, 16, 16, 8, P, 4, 2},
-      {16, 16, 8, 4, 4, P, 4, 1},
-  };
-  // Rows aligned to the vectors (ld = 36, 48 or 72, no offsets) but 45 columns,
-  // so the last vector of each row is partial; then rows and offsets that
-  // break the alignment.
+// Each shape on every transpose pair: rows aligned to the vectors (ld = 36,
+// 48 or 72, no offsets) but 45 columns, so the last vector of each row is
+// partial; then rows and offsets that break the alignment, on the first
+// unaligned_pairs transpose pairs (each case is a kernel to compile); beta 1/2
+// and 0.
+template <typename T>
+void Gemm::VectorWidthCases(const std::vector<gpuk_gemm_config> &shapes, int unaligned_pairs) {
   Case aligned{GPUK_NO_TRANS, GPUK_NO_TRANS, 69, 45, 33, 1.0, 0.5};
   aligned.pad = 3;
   Case unaligned = aligned;
@@ -401,22 +400,43 @@ TEST_P(Gemm, VectorWidths) {
   unaligned.c_off = 3;
   for (const gpuk_gemm_config &c : shapes)
     for (int t = 0; t < 4; t++)
-      for (Case cs : {aligned, unaligned}) {
+      for (int u = 0; u < (t < unaligned_pairs ? 2 : 1); u++) {
+        Case cs = u ? unaligned : aligned;
         cs.ta = gpuk_transpose(t & 1);
         cs.tb = gpuk_transpose(t >> 1);
-        Run<float>(cs, &c);
+        Run<T>(cs, &c);
         cs.beta = 0;
-        Run<float>(cs, &c);
+        Run<T>(cs, &c);
         if (HasFailure()) return;
       }
-  if (!info_.supports_double) return;
-  const gpuk_gemm_config d{32, 32, 8, 8, 8, P, 2, 2};
-  for (int t = 0; t < 4; t++) {
-    aligned.ta = unaligned.ta = gpuk_transpose(t & 1);
-    aligned.tb = unaligned.tb = gpuk_transpose(t >> 1);
-    Run<double>(aligned, &d);
-    Run<double>(unaligned, &d);
-  }
+}
+
+TEST_P(Gemm, VectorWidths) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
+  const gpuk_gemm_kernel P = GPUK_GEMM_KERNEL_PORTABLE;
+  VectorWidthCases<float>({
+      {64, 64, 16, 8, 8, P, 4, 4},
+      {32, 64, 8, 8, 8, P, 2, 4},
+      {64, 32, 16, 16, 8, P, 4, 2},
+      {16, 16, 8, 4, 4, P, 4, 1},
+  }, 4);
+  if (info_.supports_double) VectorWidthCases<double>({{32, 32, 8, 8, 8, P, 2, 2}}, 4);
+}
+
+// Vectors of 32 and 64 bytes (OpenCL C only): the shapes PoCL runs fastest
+// (gemm_table.c), 8 floats along m, and one case of 16 along a transposed A
+// whose rows are aligned to them (lda = 80). Unaligned on one transpose pair
+// only: PoCL takes 5-10 s to compile each of these kernels.
+TEST_P(Gemm, WideVectors) {
+  if (IsCpuBackend()) GTEST_SKIP() << "the CPU backend has no block shapes";
+  if (info_.backend == GPUK_BACKEND_CUDA) GTEST_SKIP() << "CUDA takes vectors of up to 16 bytes";
+  const gpuk_gemm_kernel P = GPUK_GEMM_KERNEL_PORTABLE;
+  VectorWidthCases<float>({{32, 128, 32, 4, 4, P, 2, 16}, {64, 32, 8, 2, 2, P, 8, 8}}, 1);
+  const gpuk_gemm_config wide_m{64, 32, 8, 2, 2, P, 16, 8};
+  Case at{GPUK_TRANS, GPUK_NO_TRANS, 69, 45, 33, 1.0, 0.5};
+  at.pad = 11;
+  Run<float>(at, &wide_m);
+  if (info_.supports_double) VectorWidthCases<double>({{32, 64, 32, 2, 4, P, 2, 8}}, 1);
 }
 
 TEST_P(Gemm, CudaKernelShapes) {

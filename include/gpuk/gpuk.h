@@ -552,10 +552,13 @@ typedef enum gpuk_gemm_kernel {
  * mdimc x ndimc work-items computes an mwg x nwg tile of C, stepping through k
  * in slices of kwg held in local memory; each work-item holds (mwg/mdimc) x
  * (nwg/ndimc) results in registers. The portable kernel's vector widths vwm
- * and vwn (1, 2 or 4, at most 16 bytes: 1 or 2 for double; 0 means 1) group a
- * work-item's rows and columns into vectors read from local memory at once,
- * and vectorise the global loads and stores that run along them (B and C along
- * n, a transposed A along m; where ld and offset are multiples of the width).
+ * and vwn (1, 2, 4, 8 or 16; 0 means 1; at most 16 bytes on CUDA devices, 4
+ * floats or 2 doubles, and 64 bytes on the others, 16 floats or 8 doubles)
+ * group a work-item's rows and columns into vectors read from local memory at
+ * once, and vectorise the global loads and stores that run along them (B and
+ * C along n, a transposed A along m; where ld and offset are multiples of the
+ * width). Compiled as OpenCL C, a work-item also keeps its results along n as
+ * vectors of vwn, which CPU drivers (PoCL) turn into SIMD instructions.
  * Rules, checked before compiling:
  * - both kernels: mdimc * ndimc <= min(1024, the device's work-group limit),
  *   and the tiles fit in local memory;

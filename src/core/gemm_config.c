@@ -8,16 +8,24 @@
 
 #define CONFIG_ERROR(...) gpuk__set_error(GPUK_ERROR_INVALID_ARGUMENT, "config: " __VA_ARGS__)
 
-/* Rules of kernels/gemm.cl. */
-static gpuk_status check_portable_config(gpuk_dtype dtype, const gpuk_gemm_config *c,
-                                         unsigned threads) {
+/* Rules of kernels/gemm.cl. Its vectors are OpenCL C's (vloadN, and
+ * arithmetic on the results: up to 64 bytes, float16 or double8); under CUDA
+ * the prelude's vload2/vload4 (up to 16 bytes). */
+static int vector_width_ok(unsigned width, unsigned max_width) {
+  return (width == 1 || width == 2 || width == 4 || width == 8 || width == 16) &&
+         width <= max_width;
+}
+
+static gpuk_status check_portable_config(const gpuk_device_info *info, gpuk_dtype dtype,
+                                         const gpuk_gemm_config *c, unsigned threads) {
   const unsigned vwm = gpuk__gemm_width(c->vwm), vwn = gpuk__gemm_width(c->vwn);
-  const unsigned max_width = dtype == GPUK_FLOAT64 ? 2 : 4;
-  if ((vwm != 1 && vwm != 2 && vwm != 4) || (vwn != 1 && vwn != 2 && vwn != 4) ||
-      vwm > max_width || vwn > max_width)
-    return CONFIG_ERROR("vector widths vwm %u and vwn %u must each be 1, 2 or 4, at most 16 bytes "
-                        "(%u for %s)",
-                        vwm, vwn, max_width, dtype == GPUK_FLOAT64 ? "double" : "float");
+  const unsigned elem = dtype == GPUK_FLOAT64 ? 8 : 4;
+  const unsigned max_bytes = info->backend == GPUK_BACKEND_CUDA ? 16 : 64;
+  if (!vector_width_ok(vwm, max_bytes / elem) || !vector_width_ok(vwn, max_bytes / elem))
+    return CONFIG_ERROR("vector widths vwm %u and vwn %u must each be 1, 2, 4, 8 or 16, at most "
+                        "%u bytes on %s devices (%u for %s)",
+                        vwm, vwn, max_bytes, gpuk_backend_name(info->backend), max_bytes / elem,
+                        dtype == GPUK_FLOAT64 ? "double" : "float");
   if (c->mwg % (c->mdimc * vwm))
     return CONFIG_ERROR("mwg %u is not a multiple of mdimc %u * vwm %u", c->mwg, c->mdimc, vwm);
   if (c->nwg % (c->ndimc * vwn))
@@ -123,7 +131,7 @@ gpuk_status gpuk__gemm_check_config(const gpuk_device_info *info, gpuk_dtype dty
     return CONFIG_ERROR("mwg/nwg above 512 or kwg above 256 is not supported");
   unsigned threads = c->mdimc * c->ndimc;
   gpuk_status st = gpuk__gemm_is_cuda(c->kernel) ? check_cuda_config(info, dtype, c, threads)
-                                                 : check_portable_config(dtype, c, threads);
+                                                 : check_portable_config(info, dtype, c, threads);
   if (st) return st;
   /* Beyond 1024 work-items per group no GPU runs it and CPU drivers (PoCL) run
    * out of per-work-item stack for the register tile. */
