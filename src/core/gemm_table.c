@@ -23,7 +23,8 @@ typedef struct table_row {
 
 enum { ANY_DTYPE = -1 };
 
-#define PORTABLE(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_PORTABLE, 1, 1}
+#define PORTABLE_V(mwg, nwg, kwg, mdimc, ndimc, vwm, vwn) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_PORTABLE, vwm, vwn}
+#define PORTABLE(mwg, nwg, kwg, mdimc, ndimc) PORTABLE_V(mwg, nwg, kwg, mdimc, ndimc, 1, 1)
 #define CUDA(mwg, nwg, kwg, mdimc, ndimc) {mwg, nwg, kwg, mdimc, ndimc, GPUK_GEMM_KERNEL_CUDA, 1, 1}
 
 static const table_row table[] = {
@@ -40,19 +41,21 @@ static const table_row table[] = {
     {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_CUDA, NULL, NULL, 0, ANY_DTYPE, PORTABLE(64, 64, 8, 16, 16)},
     {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, "NVIDIA", 0, ANY_DTYPE,
      PORTABLE(64, 64, 8, 16, 16)},
-    /* OpenCL on CPUs (PoCL): best of the tuner's search on a 2-core EPYC
-     * (gpuk-bench matmul --device opencl --tune --n 512, 113 of 162 shapes
-     * before it was stopped), then confirmed at n = 1024 / 2048: 27.6 / 25.4
-     * GFLOP/s, 177% / 197% of CLBlast in the same runs; 64x64x8/16x16 gave 6.7.
-     * Few, fat work-items (8 x 16 results each) suit PoCL's loop vectoriser. */
+    /* OpenCL on CPUs (PoCL), 2-core Zen 4 EPYC, 2026-11-25: each work-item
+     * keeps 8 rows of its results as vectors of 16 floats (8 doubles) along
+     * n, which PoCL compiles to AVX-512 FMAs; `gpuk-bench matmul --device
+     * opencl --n 1024|2048 --block ...` (three runs, a dozen shapes around
+     * these, bench/results/2026-11-25-epyc-pocl-gemm-wide-vectors.csv):
+     * float 32x128x32/4x4/2x16 50-52 GFLOP/s at 1024 and 2048 against 27.4
+     * for the scalar shape before (64x128x32/8x8, 8 x 16 results, vectorised
+     * by PoCL across work-items), 275% of CLBlast at 2048; double
+     * 32x64x32/2x4/2x8 40 GFLOP/s against 12.9 (32x64x32/8x8), 178% of
+     * CLBlast dgemm at 2048 (was 58%). Untimed on AVX2-only hosts (16
+     * vector registers, where 8 x 2 float16 results may spill). */
     {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, NULL, 1, GPUK_FLOAT32,
-     PORTABLE(64, 128, 32, 8, 8)},
-    /* Double there: best of `gpuk-bench matmul --device opencl --n 512 --tune
-     * --tune-max 40 --dtype f64` (6.8 GFLOP/s; the float shape 2.5, every
-     * shape with vectors at most 3.8), then at n = 1024: 239 ms, 163% of
-     * CLBlast dgemm, against 937 ms (43.5%) for the float shape. */
+     PORTABLE_V(32, 128, 32, 4, 4, 2, 16)},
     {GPUK_GEMM_ORIGIN_VENDOR_TABLE, GPUK_BACKEND_OPENCL, NULL, NULL, 1, GPUK_FLOAT64,
-     PORTABLE(32, 64, 32, 8, 8)},
+     PORTABLE_V(32, 64, 32, 2, 4, 2, 8)},
 };
 
 static const gpuk_gemm_config fallback = PORTABLE(64, 64, 8, 16, 16);
@@ -118,9 +121,11 @@ static int pocl_takes_skinny(size_t m, size_t n) {
  * a quarter (or, where a quarter breaks a rule, a half), with its work-items
  * along that side, so that each work-item keeps its results. Measured on
  * PoCL (2-core EPYC, `gpuk-bench matmul --device opencl --shape ... --block
- * ...`): m = 1, n = k = 4096 took 107-111 ms with 64x128x32/8x8 and 46 ms
- * with 16x128x32/2x8; 4096 x 1 x 4096 122-133 against 56 ms with
- * 64x32x32/8x2; 16 x 16 x 16 49 against 31 us with a 16 x 16 tile. One step
+ * ...`), with the earlier scalar default 64x128x32/8x8: m = 1, n = k = 4096
+ * took 107-111 ms with it and 46 ms with 16x128x32/2x8; 4096 x 1 x 4096
+ * 122-133 against 56 ms with 64x32x32/8x2; 16 x 16 x 16 49 against 31 us
+ * with a 16 x 16 tile. With 32x128x32/4x4/2x16 (2026-11-25): 2048 x 24 x
+ * 2048 7.7 ms fitted (32x32x32/4x1/2x16) against 21.3 ms not. One step
  * only: every shape is a kernel PoCL compiles (seconds each). On GPUs the
  * loss of work-items per group is untested, so they keep the large shape. */
 static int fit_to_size(const gpuk_device_info *info, gpuk_dtype dtype, size_t m, size_t n,

@@ -19,6 +19,12 @@ static const unsigned tile_sizes[] = {32, 64, 128};
 static const unsigned k_slices[] = {8, 16, 32};
 static const unsigned group_sides[] = {8, 16, 32};
 static const unsigned cuda_group_sides[] = {4, 8, 16};
+/* OpenCL on CPUs (PoCL) also gets few, fat work-items with 64-byte vectors
+ * along n: the portable kernel's fastest shapes there (gemm_table.c). */
+static const unsigned cpu_m_tiles[] = {16, 32, 64};
+static const unsigned cpu_n_tiles[] = {64, 128};
+static const unsigned cpu_k_slices[] = {16, 32};
+static const unsigned cpu_group_sides[] = {2, 4, 8};
 /* Results per thread (along m, along n) of the CUDA kernel: at most 128
  * floats or 64 doubles, which take the same registers. */
 static const unsigned cuda_float_tiles[][2] = {{8, 8}, {16, 8}, {8, 16}};
@@ -54,10 +60,12 @@ static void add_if_legal(candidates *c, const gpuk_device_info *info, gpuk_dtype
 }
 
 /* The baseline first, then the legal space in a fixed order: the portable
- * kernel without vectors, with the widest (16-byte) vectors along m, along n,
- * along both (the widths outermost, so that an even sample covers each), then
- * the CUDA kernel's shapes, fed through registers, then by cp.async, then
- * (double) multiplying on the tensor cores. */
+ * kernel without vectors, with 16-byte vectors along m, along n, along both
+ * (the widths outermost, so that an even sample covers each); on OpenCL CPU
+ * devices then 64-byte vectors along n, without and with 16-byte ones along m,
+ * in small work-groups; on CUDA devices the CUDA kernel's shapes, fed through
+ * registers, then by cp.async, then (double) multiplying on the tensor
+ * cores. */
 static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dtype,
                       const gpuk_gemm_config *baseline) {
   c->count = 0;
@@ -76,6 +84,20 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
                                               GPUK_GEMM_KERNEL_PORTABLE, widths[w][0],
                                               widths[w][1]},
                            1);
+  if (info->backend == GPUK_BACKEND_OPENCL && info->type == GPUK_DEVICE_TYPE_CPU) {
+    const unsigned widest = dtype == GPUK_FLOAT64 ? 8 : 16, m_widths[] = {1, wide};
+    for (size_t w = 0; w < COUNT(m_widths); w++)
+      for (size_t m = 0; m < COUNT(cpu_m_tiles); m++)
+        for (size_t n = 0; n < COUNT(cpu_n_tiles); n++)
+          for (size_t k = 0; k < COUNT(cpu_k_slices); k++)
+            for (size_t y = 0; y < COUNT(cpu_group_sides); y++)
+              for (size_t x = 0; x < COUNT(cpu_group_sides); x++)
+                add_if_legal(c, info, dtype,
+                             (gpuk_gemm_config){cpu_m_tiles[m], cpu_n_tiles[n], cpu_k_slices[k],
+                                                cpu_group_sides[y], cpu_group_sides[x],
+                                                GPUK_GEMM_KERNEL_PORTABLE, m_widths[w], widest},
+                             1);
+  }
   if (info->backend != GPUK_BACKEND_CUDA) return;
   const unsigned(*tiles)[2] = dtype == GPUK_FLOAT64 ? cuda_double_tiles : cuda_float_tiles;
   const size_t tile_count =
