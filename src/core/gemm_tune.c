@@ -59,6 +59,27 @@ static void add_if_legal(candidates *c, const gpuk_device_info *info, gpuk_dtype
   c->list[c->count++] = config;
 }
 
+/* A grid of portable-kernel shapes: every tile, k slice and work-group side
+ * listed, at one pair of vector widths. */
+typedef struct portable_grid {
+  const unsigned *m_tiles, *n_tiles, *k_slices, *sides;
+  size_t m_count, n_count, k_count, side_count;
+} portable_grid;
+
+static void add_portable_grid(candidates *c, const gpuk_device_info *info, gpuk_dtype dtype,
+                              const portable_grid *g, unsigned vwm, unsigned vwn) {
+  for (size_t m = 0; m < g->m_count; m++)
+    for (size_t n = 0; n < g->n_count; n++)
+      for (size_t k = 0; k < g->k_count; k++)
+        for (size_t y = 0; y < g->side_count; y++)
+          for (size_t x = 0; x < g->side_count; x++)
+            add_if_legal(c, info, dtype,
+                         (gpuk_gemm_config){g->m_tiles[m], g->n_tiles[n], g->k_slices[k],
+                                            g->sides[y], g->sides[x], GPUK_GEMM_KERNEL_PORTABLE,
+                                            vwm, vwn},
+                         1);
+}
+
 /* The baseline first, then the legal space in a fixed order: the portable
  * kernel without vectors, with 16-byte vectors along m, along n, along both
  * (the widths outermost, so that an even sample covers each); on OpenCL CPU
@@ -68,35 +89,21 @@ static void add_if_legal(candidates *c, const gpuk_device_info *info, gpuk_dtype
  * cores. */
 static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dtype,
                       const gpuk_gemm_config *baseline) {
+  static const portable_grid gpu_grid = {tile_sizes, tile_sizes, k_slices, group_sides,
+                                         COUNT(tile_sizes), COUNT(tile_sizes), COUNT(k_slices),
+                                         COUNT(group_sides)};
+  static const portable_grid cpu_grid = {cpu_m_tiles, cpu_n_tiles, cpu_k_slices, cpu_group_sides,
+                                         COUNT(cpu_m_tiles), COUNT(cpu_n_tiles),
+                                         COUNT(cpu_k_slices), COUNT(cpu_group_sides)};
   c->count = 0;
   add_if_legal(c, info, dtype, *baseline, 0);
-  const unsigned wide = dtype == GPUK_FLOAT64 ? 2 : 4;
+  const unsigned wide = dtype == GPUK_FLOAT64 ? 2 : 4, widest = dtype == GPUK_FLOAT64 ? 8 : 16;
   const unsigned widths[][2] = {{1, 1}, {wide, 1}, {1, wide}, {wide, wide}};
   for (size_t w = 0; w < COUNT(widths); w++)
-    for (size_t m = 0; m < COUNT(tile_sizes); m++)
-      for (size_t n = 0; n < COUNT(tile_sizes); n++)
-        for (size_t k = 0; k < COUNT(k_slices); k++)
-          for (size_t y = 0; y < COUNT(group_sides); y++)
-            for (size_t x = 0; x < COUNT(group_sides); x++)
-              add_if_legal(c, info, dtype,
-                           (gpuk_gemm_config){tile_sizes[m], tile_sizes[n], k_slices[k],
-                                              group_sides[y], group_sides[x],
-                                              GPUK_GEMM_KERNEL_PORTABLE, widths[w][0],
-                                              widths[w][1]},
-                           1);
+    add_portable_grid(c, info, dtype, &gpu_grid, widths[w][0], widths[w][1]);
   if (info->backend == GPUK_BACKEND_OPENCL && info->type == GPUK_DEVICE_TYPE_CPU) {
-    const unsigned widest = dtype == GPUK_FLOAT64 ? 8 : 16, m_widths[] = {1, wide};
-    for (size_t w = 0; w < COUNT(m_widths); w++)
-      for (size_t m = 0; m < COUNT(cpu_m_tiles); m++)
-        for (size_t n = 0; n < COUNT(cpu_n_tiles); n++)
-          for (size_t k = 0; k < COUNT(cpu_k_slices); k++)
-            for (size_t y = 0; y < COUNT(cpu_group_sides); y++)
-              for (size_t x = 0; x < COUNT(cpu_group_sides); x++)
-                add_if_legal(c, info, dtype,
-                             (gpuk_gemm_config){cpu_m_tiles[m], cpu_n_tiles[n], cpu_k_slices[k],
-                                                cpu_group_sides[y], cpu_group_sides[x],
-                                                GPUK_GEMM_KERNEL_PORTABLE, m_widths[w], widest},
-                             1);
+    add_portable_grid(c, info, dtype, &cpu_grid, 1, widest);
+    add_portable_grid(c, info, dtype, &cpu_grid, wide, widest);
   }
   if (info->backend != GPUK_BACKEND_CUDA) return;
   const unsigned(*tiles)[2] = dtype == GPUK_FLOAT64 ? cuda_double_tiles : cuda_float_tiles;
