@@ -281,8 +281,8 @@ __kernel void gpuk_gemm(const uint m, const uint n, const uint k, const real alp
         if (beta != (real)0) x = VLOAD_N(0, row + j);
 #define GPUK_C_ELEM(v, field)                                                           \
   if ((v) < VWN)                                                                      \
-    x.field = beta == (real)0 ? alpha * acc[wi][gj * VWN + (v)]                       \
-                              : alpha * acc[wi][gj * VWN + (v)] + beta * x.field;
+    x.field = beta == (real)0 ? alpha * ACC(wi, gj, v)                                \
+                              : alpha * ACC(wi, gj, v) + beta * x.field;
         GPUK_C_ELEM(0, x)
         GPUK_C_ELEM(1, y)
 #if VWN == 4

@@ -19,6 +19,12 @@ typedef struct gpuk__gemm_args {
   gpuk_gemm_config config; /* checked; GPU kernels only (all 0 for a backend's own GEMM) */
 } gpuk__gemm_args;
 
+/* OpenCL on a CPU (PoCL and friends): its own table shapes, tuning grid and
+ * fitting to small sizes. */
+static inline int gpuk__gemm_opencl_cpu(const gpuk_device_info *info) {
+  return info->backend == GPUK_BACKEND_OPENCL && info->type == GPUK_DEVICE_TYPE_CPU;
+}
+
 /* Whether kernel is a gpuk_gemm_kernel at all. */
 static inline int gpuk__gemm_kernel_known(gpuk_gemm_kernel kernel) {
   return (unsigned)kernel <= GPUK_GEMM_KERNEL_SKINNY;

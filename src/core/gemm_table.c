@@ -65,7 +65,7 @@ static int row_matches(const table_row *r, const gpuk_device_info *info, gpuk_dt
   return r->backend == info->backend && (r->dtype == ANY_DTYPE || r->dtype == (int)dtype) &&
          (!r->name_contains || strstr(info->name, r->name_contains)) &&
          (!r->vendor_contains || strstr(info->vendor, r->vendor_contains)) &&
-         (!r->cpu_type_only || info->type == GPUK_DEVICE_TYPE_CPU);
+         (!r->cpu_type_only || gpuk__gemm_opencl_cpu(info));
 }
 
 /* 1 when c passes the rules on the device; leaves no error behind. */
@@ -130,7 +130,7 @@ static int pocl_takes_skinny(size_t m, size_t n) {
  * loss of work-items per group is untested, so they keep the large shape. */
 static int fit_to_size(const gpuk_device_info *info, gpuk_dtype dtype, size_t m, size_t n,
                        gpuk_gemm_config *c) {
-  if (info->backend != GPUK_BACKEND_OPENCL || info->type != GPUK_DEVICE_TYPE_CPU) return 0;
+  if (!gpuk__gemm_opencl_cpu(info)) return 0;
   const gpuk_gemm_config skinny = gpuk__gemm_skinny_config();
   if (pocl_takes_skinny(m, n) && legal(info, dtype, &skinny)) {
     *c = skinny;

@@ -101,7 +101,7 @@ static void enumerate(candidates *c, const gpuk_device_info *info, gpuk_dtype dt
   const unsigned widths[][2] = {{1, 1}, {wide, 1}, {1, wide}, {wide, wide}};
   for (size_t w = 0; w < COUNT(widths); w++)
     add_portable_grid(c, info, dtype, &gpu_grid, widths[w][0], widths[w][1]);
-  if (info->backend == GPUK_BACKEND_OPENCL && info->type == GPUK_DEVICE_TYPE_CPU) {
+  if (gpuk__gemm_opencl_cpu(info)) {
     add_portable_grid(c, info, dtype, &cpu_grid, 1, widest);
     add_portable_grid(c, info, dtype, &cpu_grid, wide, widest);
   }
