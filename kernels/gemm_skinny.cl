@@ -14,8 +14,8 @@
  *   takes WG / WK rows of Y; the WK work-items of a row take runs of RUN
  *   elements in turn, and their sums meet in local memory.
  * GPUs take RUN = 1 (and WK = 32 in the dots form): neighbouring work-items
- * read neighbouring addresses. CPU drivers (PoCL) vectorise the innermost
- * loop, so there each work-item takes a run of many (and WK = 1).
+ * read neighbouring addresses. On CPU drivers (PoCL) each work-item takes a
+ * run of many (and WK = 1), held as vectors (below).
  * Dimension 1 of the grid splits k into slices of kc: with one slice the
  * kernel applies alpha and beta and writes Z; with several, slice s writes its
  * sums to partials[(s * few + f) * len + l] and gpuk_gemm_skinny_sum
@@ -55,6 +55,41 @@ typedef float real;
 /* Rows of Y per group in the dots form. */
 #define WL (WG / WK)
 
+/* A work-item's run of RUN elements is held as NV vectors of VW. In OpenCL C,
+ * which has arithmetic on vectors, VW is RUN up to 64 bytes, and PoCL turns
+ * the vectors into SIMD instructions; with scalar runs it vectorised across
+ * work-items instead, whose runs lie RUN elements or a row of Y apart, and
+ * the dots form ran 2-12x slower (see src/core/gemm_skinny.c). Under CUDA
+ * (vector types without arithmetic) and for runs of one, VW is 1. */
+#if defined(__OPENCL_VERSION__) && RUN > 1
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#if GPUK_DOUBLE
+#define REAL_NAME double
+#define VW_MAX 8
+#else
+#define REAL_NAME float
+#define VW_MAX 16
+#endif
+#if RUN > VW_MAX
+#define VW VW_MAX
+#else
+#define VW RUN
+#endif
+typedef CAT(REAL_NAME, VW) realv;
+#define VLOAD(c, ptr) CAT(vload, VW)(c, ptr)
+#define VSTORE(v, c, ptr) CAT(vstore, VW)(v, c, ptr)
+#else
+#define VW 1
+typedef real realv;
+#define VLOAD(c, ptr) (ptr)[c]
+#define VSTORE(v, c, ptr) ((ptr)[c] = (v))
+#endif
+#define NV (RUN / VW)
+#if RUN % VW
+#error "VW must divide RUN"
+#endif
+
 /* Stores the sum s of Z(f, l): the result, or this slice's partial. */
 #define STORE_SUM(f, l, s)                                            \
   do {                                                                \
@@ -65,21 +100,6 @@ typedef float real;
       partials[((ulong)slice * few + (f)) * len + (l)] = (s);         \
     }                                                                 \
   } while (0)
-
-/* acc[f][j] += X(f, at(j)) * v[j] over one run, v[j] = LOAD(j) (reading Y).
- * Two copies of a run: every element (the loads can be one vector), or only
- * the first `n` (the dots form's last run of a row). */
-#define RUN_STEP(LOAD, X_AT)                                                        \
-  do {                                                                              \
-    real v[RUN];                                                                    \
-    _Pragma("unroll") for (uint j = 0; j < RUN; j++) v[j] = LOAD(j);                \
-    _Pragma("unroll") for (uint f = 0; f < FEW; f++) {                              \
-      _Pragma("unroll") for (uint j = 0; j < RUN; j++) acc[f][j] =                  \
-          fma(X_AT(f, j), v[j], acc[f][j]);                                         \
-    }                                                                               \
-  } while (0)
-#define LOAD_ALL(j) yp[j]
-#define LOAD_FIRST(j) ((j) < n ? yp[j] : (real)0)
 
 __kernel void gpuk_gemm_skinny(const uint few, const uint len, const uint k, const uint kc,
                                const real alpha, const real beta,
@@ -94,41 +114,51 @@ __kernel void gpuk_gemm_skinny(const uint few, const uint len, const uint k, con
   const uint slice = (uint)get_group_id(1), slices = (uint)get_num_groups(1);
   const uint p_begin = slice * kc, p_end = min(k, p_begin + kc);
   const uint lid = (uint)get_local_id(0);
-  /* The few vectors; those past few repeat the last. */
+  /* The few vectors; those past few repeat the last. acc[f] is the run of
+   * sums of vector f. */
   ulong x_row[FEW];
-  real acc[FEW][RUN];
+  realv acc[FEW][NV];
 #pragma unroll
   for (uint f = 0; f < FEW; f++) {
     x_row[f] = (ulong)(f < few ? f : few - 1) * xs_f;
 #pragma unroll
-    for (uint j = 0; j < RUN; j++) acc[f][j] = (real)0;
+    for (uint c = 0; c < NV; c++) acc[f][c] = (realv)0;
   }
 #if DOTS
   const uint lane = lid % WK, row = lid / WK;
   const uint l = (uint)get_group_id(0) * WL + row;
+  /* The last run of a row, shorter than RUN, in scalars. */
+  real tail[FEW];
+#pragma unroll
+  for (uint f = 0; f < FEW; f++) tail[f] = (real)0;
   if (l < len) {
     __global const real *yl = y + (ulong)l * ys;
-#define X_ALONG_P(f, j) x[x_row[f] + p + (j)]
-#define X_ALONG_P_FIRST(f, j) ((j) < n ? X_ALONG_P(f, j) : (real)0)
     uint p = p_begin + lane * RUN;
     for (; p + RUN <= p_end; p += WK * RUN) {
-      __global const real *yp = yl + p;
-      RUN_STEP(LOAD_ALL, X_ALONG_P);
+      realv v[NV];
+#pragma unroll
+      for (uint c = 0; c < NV; c++) v[c] = VLOAD(c, yl + p);
+#pragma unroll
+      for (uint f = 0; f < FEW; f++)
+#pragma unroll
+        for (uint c = 0; c < NV; c++) acc[f][c] = fma(VLOAD(c, x + x_row[f] + p), v[c], acc[f][c]);
     }
-    if (p < p_end) {
-      __global const real *yp = yl + p;
-      const uint n = p_end - p;
-      RUN_STEP(LOAD_FIRST, X_ALONG_P_FIRST);
+#pragma unroll 1
+    for (; p < p_end; p++) {
+      const real v = yl[p];
+#pragma unroll
+      for (uint f = 0; f < FEW; f++) tail[f] = fma(x[x_row[f] + p], v, tail[f]);
     }
-#undef X_ALONG_P_FIRST
-#undef X_ALONG_P
   }
   real sum[FEW];
 #pragma unroll
   for (uint f = 0; f < FEW; f++) {
-    sum[f] = acc[f][0];
+    real run[RUN];
 #pragma unroll
-    for (uint j = 1; j < RUN; j++) sum[f] += acc[f][j];
+    for (uint c = 0; c < NV; c++) VSTORE(acc[f][c], c, run);
+    sum[f] = tail[f];
+#pragma unroll
+    for (uint j = 0; j < RUN; j++) sum[f] += run[j];
   }
 #if WK == 1
 #pragma unroll
@@ -158,18 +188,25 @@ __kernel void gpuk_gemm_skinny(const uint few, const uint len, const uint k, con
     const uint l0 = min(start, len - RUN);
     for (uint p = p_begin; p < p_end; p++) {
       __global const real *yp = y + (ulong)p * ys + l0;
-      real xp[FEW];
+      realv v[NV];
 #pragma unroll
-      for (uint f = 0; f < FEW; f++) xp[f] = x[x_row[f] + (ulong)p * xs_p];
-#define X_AT_P(f, j) xp[f]
-      RUN_STEP(LOAD_ALL, X_AT_P);
-#undef X_AT_P
+      for (uint c = 0; c < NV; c++) v[c] = VLOAD(c, yp);
+#pragma unroll
+      for (uint f = 0; f < FEW; f++) {
+        const realv xp = (realv)x[x_row[f] + (ulong)p * xs_p];
+#pragma unroll
+        for (uint c = 0; c < NV; c++) acc[f][c] = fma(xp, v[c], acc[f][c]);
+      }
     }
 #pragma unroll
-    for (uint f = 0; f < FEW; f++)
+    for (uint f = 0; f < FEW; f++) {
+      real run[RUN];
+#pragma unroll
+      for (uint c = 0; c < NV; c++) VSTORE(acc[f][c], c, run);
 #pragma unroll
       for (uint j = 0; j < RUN; j++)
-        if (f < few && l0 + j >= start) STORE_SUM(f, l0 + j, acc[f][j]);
+        if (f < few && l0 + j >= start) STORE_SUM(f, l0 + j, run[j]);
+    }
   }
 #endif
 }

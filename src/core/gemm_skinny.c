@@ -41,15 +41,20 @@ static unsigned few_registers(size_t few) {
 
 /* How the work-items of a group share Y (the kernel's WG, WK and RUN). GPUs:
  * one element each, neighbours on neighbouring addresses (WK = 32 along a row
- * in the dots form). CPU drivers vectorise the innermost loop, a run of RUN
- * elements per work-item (WK = 1), measured with PoCL on a 2-core EPYC
- * (gpuk-bench matmul --device opencl --block skinny):
+ * in the dots form). CPU drivers: a run of RUN elements per work-item (WK =
+ * 1), measured with PoCL on a 2-core EPYC (gpuk-bench matmul --device opencl
+ * --block skinny), first with scalar runs:
  * - rows form: runs of 32, fewer where the few x RUN sums would pass 512
  *   floats or 128 doubles (256 doubles ran 8-30x slower than 64, while 512
  *   floats were the fastest), and no longer than C's long side;
  * - dots form: one 32-byte vector of sums per few vector (8 floats, 4
  *   doubles): 4096 x 16 x 4096 nn took 18-22 ms with runs of 8, 28-31 with
  *   32; 512 x 8 x 512 0.17-0.22 against 0.97-1.08.
+ * With the runs held as vectors (2026-11-25; bench/results/
+ * 2026-11-25-epyc-pocl-gemm-skinny-vectors.csv) the dots form ran 2-12x
+ * faster (512 x 16 x 512 nn 1.9 -> 0.18-0.20 ms), the rows form up to 2x;
+ * runs of 16 floats in the dots form, and sums capped at 256 floats in the
+ * rows form, timed within this machine's noise of the choices above.
  * Groups have GPUK__GEMM_SKINNY_WG work-items, halved while half of them
  * still cover the long side (down to a warp of 32 on GPUs, one work-item on
  * CPU drivers), as each work-item with nothing to do costs a CPU driver a

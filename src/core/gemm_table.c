@@ -110,7 +110,12 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
  * faster than the fitted tile at each of 80 shapes with at most 16 rows or
  * columns and k >= 256 (512 x 16 x 512 0.38-0.81 against 2.2-2.5 ms, 16 x 256
  * x 512 0.25-0.35 against 0.44-0.83, 8 x 8 x 1000000 2-5 against 102-123);
- * at k = 16 or 64 both take 10-130 us and trade places. */
+ * at k = 16 or 64 both take 10-130 us and trade places. Against the vector-
+ * result tiles fitted to the few side (2026-11-25, bench/results/
+ * 2026-11-25-epyc-pocl-gemm-skinny-vs-tiles.csv) the skinny kernel with
+ * scalar runs lost where it reads along k (512 x 16 x 512 nn 1.45 against
+ * 0.25 ms); with its runs as vectors its median of three rounds was below
+ * the best tile's time at each of the 26 shapes (0.18-0.20 ms there). */
 static int pocl_takes_skinny(size_t m, size_t n) {
   return m <= GPUK__GEMM_SKINNY_MAX || n <= GPUK__GEMM_SKINNY_MAX;
 }
