@@ -121,13 +121,15 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
           EXPECT_EQ(c.kernel, GPUK_GEMM_KERNEL_SKINNY) << Format(c);
           continue;
         }
-        // A side four times the extent or more is cut to a quarter or a half,
-        // with its work-items; others stay.
+        // A side twice the extent or more is cut to a quarter or a half that
+        // still covers the extent, with its work-items; others stay.
         EXPECT_EQ(c.mwg / c.mdimc, large.mwg / large.mdimc);
         EXPECT_EQ(c.nwg / c.ndimc, large.nwg / large.ndimc);
-        EXPECT_TRUE(c.mwg == large.mwg || (4 * m <= large.mwg && c.mwg * 4 >= large.mwg))
+        EXPECT_TRUE(c.mwg == large.mwg ||
+                    (m <= c.mwg && (c.mwg * 4 == large.mwg || c.mwg * 2 == large.mwg)))
             << Format(c);
-        EXPECT_TRUE(c.nwg == large.nwg || (4 * n <= large.nwg && c.nwg * 4 >= large.nwg))
+        EXPECT_TRUE(c.nwg == large.nwg ||
+                    (n <= c.nwg && (c.nwg * 4 == large.nwg || c.nwg * 2 == large.nwg)))
             << Format(c);
         EXPECT_LE(c.mwg, large.mwg);
         EXPECT_LE(c.nwg, large.nwg);
@@ -136,6 +138,9 @@ TEST_P(GemmTuning, SizedChoiceFitsSmallMatricesWhereMeasured) {
         large.nwg >= 4 * 17) {
       GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 63, 17, &c, &origin));
       EXPECT_EQ(c.nwg * 4, large.nwg);  // the table's shapes stay legal when cut
+      EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_FITTED);
+      GPUK_ASSERT_OK(gpuk_gemm_choose_config_sized(device_, dtype, 63, large.nwg / 2, &c, &origin));
+      EXPECT_EQ(c.nwg * 2, large.nwg);  // half the tile's width: cut to a half
       EXPECT_EQ(origin, GPUK_GEMM_ORIGIN_FITTED);
     }
   }

@@ -605,8 +605,9 @@ GPUK_API gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dty
  * (origin GPUK_GEMM_ORIGIN_FITTED) a C with at most 16 rows or columns gets
  * GPUK_GEMM_KERNEL_SKINNY, and otherwise a portable-kernel tile at least
  * four times as tall as m (or as wide as n) is cut to a quarter of that side
- * (a half where a quarter breaks a rule), with its work-items along it:
- * padding would be most of its work. origin may be NULL. */
+ * (a half where a quarter breaks a rule), one at least twice as tall (wide)
+ * to a half, with its work-items along it: padding would be half its work
+ * or more. origin may be NULL. */
 GPUK_API gpuk_status gpuk_gemm_choose_config_sized(const gpuk_device *device, gpuk_dtype dtype,
                                                    size_t m, size_t n, gpuk_gemm_config *config,
                                                    gpuk_gemm_config_origin *origin);

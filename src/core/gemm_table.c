@@ -121,16 +121,19 @@ static int pocl_takes_skinny(size_t m, size_t n) {
 }
 
 /* On OpenCL CPU devices: a skinny C (pocl_takes_skinny) gets the skinny
- * kernel. Otherwise a side of the tile that is at
- * least four times the matrix's extent is cut to
- * a quarter (or, where a quarter breaks a rule, a half), with its work-items
+ * kernel. Otherwise a side of the tile that is at least four times the
+ * matrix's extent is cut to a quarter (or, where a quarter breaks a rule, a
+ * half), and one at least twice the extent to a half, with its work-items
  * along that side, so that each work-item keeps its results. Measured on
  * PoCL (2-core EPYC, `gpuk-bench matmul --device opencl --shape ... --block
  * ...`), with the earlier scalar default 64x128x32/8x8: m = 1, n = k = 4096
  * took 107-111 ms with it and 46 ms with 16x128x32/2x8; 4096 x 1 x 4096
  * 122-133 against 56 ms with 64x32x32/8x2; 16 x 16 x 16 49 against 31 us
  * with a 16 x 16 tile. With 32x128x32/4x4/2x16 (2026-11-25): 2048 x 24 x
- * 2048 7.7 ms fitted (32x32x32/4x1/2x16) against 21.3 ms not. One step
+ * 2048 7.7 ms fitted (32x32x32/4x1/2x16) against 21.3 ms not; halves (two
+ * rounds): 500 x 33 x 70 0.33-0.35 ms with 32x64x32/4x2/2x16 against 0.63-0.64,
+ * 2048 x 48 x 2048 12.2 against 22.0-22.5, double 2048 x 24 x 2048 9.6-9.8
+ * with 32x32x32/2x2/2x8 against 14.1-14.3. One step
  * only: every shape is a kernel PoCL compiles (seconds each). On GPUs the
  * loss of work-items per group is untested, so they keep the large shape. */
 static int fit_to_size(const gpuk_device_info *info, gpuk_dtype dtype, size_t m, size_t n,
@@ -144,11 +147,10 @@ static int fit_to_size(const gpuk_device_info *info, gpuk_dtype dtype, size_t m,
   if (c->kernel != GPUK_GEMM_KERNEL_PORTABLE) return 0;
   int fitted = 0;
   for (int side = 0; side < 2; side++) {
-    if ((side ? n : m) > (side ? c->nwg : c->mwg) / 4) continue;
     for (unsigned cut = 4; cut >= 2; cut /= 2) {
       gpuk_gemm_config narrow = *c;
       unsigned *wg = side ? &narrow.nwg : &narrow.mwg, *dimc = side ? &narrow.ndimc : &narrow.mdimc;
-      if (*dimc % cut) continue;
+      if ((side ? n : m) > *wg / cut || *dimc % cut) continue;
       *wg /= cut;
       *dimc /= cut;
       if (legal(info, dtype, &narrow)) {
