@@ -52,7 +52,7 @@ static unsigned few_registers(size_t few) {
  *   32; 512 x 8 x 512 0.17-0.22 against 0.97-1.08.
  * With the runs held as vectors (2026-11-25; bench/results/
  * 2026-11-25-epyc-pocl-gemm-skinny-vectors.csv) the dots form ran 2-12x
- * faster (512 x 16 x 512 nn 1.9 -> 0.18-0.20 ms), the rows form up to 2x;
+ * faster (512 x 16 x 512 nn 1.9 -> 0.18-0.20 ms), the rows form 1.0-4.4x;
  * runs of 16 floats in the dots form, and sums capped at 256 floats in the
  * rows form, timed within this machine's noise of the choices above.
  * Groups have GPUK__GEMM_SKINNY_WG work-items, halved while half of them

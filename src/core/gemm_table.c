@@ -114,8 +114,8 @@ gpuk_status gpuk_gemm_choose_config(const gpuk_device *device, gpuk_dtype dtype,
  * result tiles fitted to the few side (2026-11-25, bench/results/
  * 2026-11-25-epyc-pocl-gemm-skinny-vs-tiles.csv) the skinny kernel with
  * scalar runs lost where it reads along k (512 x 16 x 512 nn 1.45 against
- * 0.25 ms); with its runs as vectors its median of three rounds was below
- * the best tile's time at each of the 26 shapes (0.18-0.20 ms there). */
+ * 0.25 ms); with its runs as vectors its median of three later rounds was
+ * below the best tile's time at each of the 26 shapes (0.18-0.20 ms there). */
 static int pocl_takes_skinny(size_t m, size_t n) {
   return m <= GPUK__GEMM_SKINNY_MAX || n <= GPUK__GEMM_SKINNY_MAX;
 }
