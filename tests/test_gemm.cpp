@@ -91,6 +91,8 @@ class Gemm : public DeviceTest {
 
   // GPUK_GEMM_KERNEL_SKINNY's cases (Gemm.SkinnyKernel).
   void SkinnyCases();
+  // The CPU backend's skinny shapes (Gemm.CpuSkinnyProducts).
+  void CpuSkinnyCases();
 
   // The portable kernel's vector widths (Gemm.VectorWidths, Gemm.WideVectors).
   template <typename T>
@@ -173,10 +175,22 @@ TEST_P(Gemm, OffsetsAndLeadingDimensions) {
 // offsets and padded rows; k cut into slices (a long side under 256 read
 // across k, under 64 along it); both sides few with a long k (a dot product
 // among them); on one thread, a long side of several 16 KB chunks.
+// Each through the skinny path, through the blocked one (GPUK_CPU_GEMM_PATH)
+// and by shape, the default, which sends some to each.
 // (Other devices get skinny shapes in the tests above: each is a kernel to
 // compile there, seconds each on PoCL.)
 TEST_P(Gemm, CpuSkinnyProducts) {
   if (!IsCpuBackend()) GTEST_SKIP() << "the skinny path is the CPU backend's";
+  ScopedEnv path("GPUK_CPU_GEMM_PATH");
+  for (const char *name : {"skinny", "blocked", "by shape"}) {  // the last one unknown: ignored
+    SCOPED_TRACE(name);
+    path.Set(name);
+    CpuSkinnyCases();
+    if (HasFailure()) return;
+  }
+}
+
+void Gemm::CpuSkinnyCases() {
   const Case shapes[] = {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 1, 1021, 33, 1.0, 0.0},   // a row vector times a matrix
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 1021, 1, 33, -1.5, 0.5},  // a matrix times a column

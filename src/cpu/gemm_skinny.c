@@ -68,6 +68,65 @@ typedef struct skinny {
   atomic_int out_of_memory;
 } skinny;
 
+/* The product g as a skinny one: few along C's short side; where both sides
+ * are short, the side that reads both operands where they lie, if one does
+ * (tt with both few: the rows form over A, rather than the dots form over B
+ * after a copy of A, as big as B where m = n). *few_rows: whether few is m. */
+static gpuk__gemm_skinny_view choose_view(const gpuk__gemm_args *g, int *few_rows) {
+  *few_rows = g->m <= g->n;
+  gpuk__gemm_skinny_view v = gpuk__gemm_skinny_view_of(g, *few_rows);
+  if (gpuk__gemm_skinny_gathers_small(&v) && g->m <= GPUK_CPU_SKINNY_MAX &&
+      g->n <= GPUK_CPU_SKINNY_MAX) {
+    const gpuk__gemm_skinny_view other = gpuk__gemm_skinny_view_of(g, !*few_rows);
+    if (!gpuk__gemm_skinny_gathers_small(&other)) {
+      v = other;
+      *few_rows = !*few_rows;
+    }
+  }
+  return v;
+}
+
+/* GPUK_CPU_GEMM_PATH's choice: 1 skinny, 0 blocked, -1 none (by shape). */
+static int requested_path(void) {
+  const char *env = getenv("GPUK_CPU_GEMM_PATH"); /* skinny or blocked, else ignored */
+  if (env && strcmp(env, "skinny") == 0) return 1;
+  if (env && strcmp(env, "blocked") == 0) return 0;
+  return -1;
+}
+
+/* Whether the skinny path beats gemm.c's blocked one at g, seen as v (few
+ * rows of C where few_rows), as timed on a 2-core AVX-512 EPYC (the blocked
+ * path in AVX2 there, the skinny one in AVX-512), every transpose, float and
+ * double, each path forced by GPUK_CPU_GEMM_PATH in alternate rounds: 96
+ * shapes (few 1, 4, 5 and 16 on a long side of 64-20000 with k 3-4096, and
+ * 16 with both sides few), then 32 of the rows form with 5-16 rows (README):
+ *  - both sides few (a dot product, a Gram matrix of few columns): the
+ *    blocked path's micro-tiles are mostly padding (8 x 8 x 1000000 nt
+ *    2.0 against 5.7 ms);
+ *  - dots form: k at least 64 per vector, below which the sums across each
+ *    vector's lanes cost more than the products (20000 x 16 x 3 nn 29x the
+ *    blocked path's time, 20000 x 5 x 16 3x; 4 x 1000 x 512 nt 0.3x); and
+ *    more than 8 vectors only as rows of C (16 x 20000 x 1024 nt 0.4x;
+ *    40 x 16 x 16384 nn 4.5x);
+ *  - rows form: at most 8 columns of C, or 4 rows, or 8 rows with a big
+ *    operand of ROWS_BIG_BYTES (16 rows or columns: the blocked path faster
+ *    at 40 of 44 float cases, up to 4.9x; 5-8 rows: the blocked path up to
+ *    2x faster on smaller ones, 5 x 4000 x 1024 1.3-1.6x, the skinny path
+ *    about twice as fast from 20 MB on, 5 x 20000 x 1024, 8 x 100000 x 64;
+ *    12 and 16 rows: the blocked path faster but at a long side of 100000).
+ * From the two paths' times, the chosen path's time over the 96 shapes is
+ * 1.02x (float) and 1.05x (double) the faster one's, geometric mean,
+ * against 1.43x and 1.34x with the skinny path for every one, as before;
+ * over the 32, 1.04x against 1.18x and 1.19x. */
+#define ROWS_BIG_BYTES ((size_t)16 << 20)
+static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, int few_rows) {
+  const size_t elem = g->dtype == GPUK_FLOAT64 ? sizeof(double) : sizeof(float);
+  if (v->len <= GPUK_CPU_SKINNY_MAX) return 1;
+  if (v->along_k) return g->k >= 64 * v->few && (few_rows || v->few <= 8);
+  if (v->few <= 4) return 1;
+  return v->few <= 8 && (!few_rows || v->len * g->k * elem >= ROWS_BIG_BYTES);
+}
+
 /* Few rows or columns, and either a long side of GPUK_CPU_SKINNY_MIN_LEN or
  * a big operand of MIN_ELEMENTS_PER_THREAD (both sides few, k long: a dot
  * product, a Gram matrix X^T X of a few long columns), where gemm.c's
@@ -75,26 +134,18 @@ typedef struct skinny {
  * against 0.83-0.94 here, 8 x 8 x 1000000 11-27 against 2.3-4.4, 1 x 63 x
  * 1000000 15-41 against 7.6-12 (2-core AVX-512 EPYC, three rounds, every
  * transpose; README). Shorter k stays there (16 x 63 x 2000: 0.07-0.13 ms
- * either way). */
+ * either way). Within those, skinny_wins decides, unless GPUK_CPU_GEMM_PATH
+ * (skinny or blocked) asks for a path: then every C with at most
+ * SKINNY_MAX rows or columns takes it. */
 int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
   const size_t few = g->m < g->n ? g->m : g->n, len = g->m < g->n ? g->n : g->m;
-  return g->k > 0 && few > 0 && few <= GPUK_CPU_SKINNY_MAX &&
-         (len >= GPUK_CPU_SKINNY_MIN_LEN || len * g->k >= MIN_ELEMENTS_PER_THREAD);
-}
-
-/* The product g as a skinny one: few along C's short side; where both sides
- * are short, the side that reads both operands where they lie, if one does
- * (tt with both few: the rows form over A, rather than the dots form over B
- * after a copy of A, as big as B where m = n). */
-static gpuk__gemm_skinny_view choose_view(const gpuk__gemm_args *g) {
-  const int few_rows = g->m <= g->n;
-  gpuk__gemm_skinny_view v = gpuk__gemm_skinny_view_of(g, few_rows);
-  if (gpuk__gemm_skinny_gathers_small(&v) && g->m <= GPUK_CPU_SKINNY_MAX &&
-      g->n <= GPUK_CPU_SKINNY_MAX) {
-    const gpuk__gemm_skinny_view other = gpuk__gemm_skinny_view_of(g, !few_rows);
-    if (!gpuk__gemm_skinny_gathers_small(&other)) v = other;
-  }
-  return v;
+  if (g->k == 0 || few == 0 || few > GPUK_CPU_SKINNY_MAX) return 0;
+  const int requested = requested_path();
+  if (requested >= 0) return requested;
+  if (len < GPUK_CPU_SKINNY_MIN_LEN && len * g->k < MIN_ELEMENTS_PER_THREAD) return 0;
+  int few_rows;
+  const gpuk__gemm_skinny_view v = choose_view(g, &few_rows);
+  return skinny_wins(g, &v, few_rows);
 }
 
 /* The product g, viewed as v, with the operands' addresses; elem: bytes per
@@ -437,7 +488,8 @@ static gpuk_status run_sliced(skinny *s, size_t slices, size_t elem, gpuk__cpu_r
 gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind isa, int fast) {
   const int f64 = g->dtype == GPUK_FLOAT64;
   const size_t elem = f64 ? sizeof(double) : sizeof(float);
-  const gpuk__gemm_skinny_view v = choose_view(g);
+  int few_rows;
+  const gpuk__gemm_skinny_view v = choose_view(g, &few_rows);
   skinny s;
   plan(g, &v, elem, &s);
   /* The few vectors the dots form reads along k, copied so where they run

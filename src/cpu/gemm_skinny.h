@@ -1,7 +1,7 @@
 /* The CPU backend's path for skinny matrix products (gemm_skinny.c): C with
  * at most GPUK_CPU_SKINNY_MAX rows or columns and at least
- * GPUK_CPU_SKINNY_MIN_LEN of the other, or fewer with a long k (see
- * gpuk__cpu_gemm_is_skinny). */
+ * GPUK_CPU_SKINNY_MIN_LEN of the other, or fewer with a long k, where it
+ * beats the blocked path (see gpuk__cpu_gemm_is_skinny). */
 #ifndef GPUK_CPU_GEMM_SKINNY_H
 #define GPUK_CPU_GEMM_SKINNY_H
 
