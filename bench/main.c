@@ -68,6 +68,7 @@ static int parse_dtype(const char *s, gpuk_dtype *out) {
 }
 
 #define MAX_SIZES 64
+#define MAX_LIST_CHARS 1024 /* --sizes and --shape, its terminating NUL included */
 
 /* Parses "a,b,c" or "lo..hi" (doubling from lo while <= hi) into sizes. */
 static int parse_sizes(const char *s, size_t *sizes, int *count) {
@@ -83,7 +84,7 @@ static int parse_sizes(const char *s, size_t *sizes, int *count) {
     for (size_t v = lo; v <= hi && *count < MAX_SIZES; v *= 2) sizes[(*count)++] = v;
     return 1;
   }
-  char copy[1024];
+  char copy[MAX_LIST_CHARS];
   if (strlen(s) >= sizeof copy) return 0;
   strcpy(copy, s);
   for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
@@ -95,7 +96,7 @@ static int parse_sizes(const char *s, size_t *sizes, int *count) {
 
 /* Parses "MxNxK[,MxNxK...]" into shapes[i][0..2] = m, n, k. */
 static int parse_shapes(const char *s, size_t (*shapes)[3], int *count) {
-  char copy[1024];
+  char copy[MAX_LIST_CHARS];
   *count = 0;
   if (strlen(s) >= sizeof copy) return 0;
   strcpy(copy, s);
@@ -225,7 +226,16 @@ int main(int argc, char **argv) {
     } else if (!strcmp(a, "--quiet")) {
       o.quiet = 1;
     } else {
-      fprintf(stderr, "gpuk-bench: bad option '%s'%s\n", a, v ? "" : " (missing value?)");
+      const char *list = !strcmp(a, "--sizes")   ? "N[,N...] or LO..HI"
+                         : !strcmp(a, "--shape") ? "MxNxK[,MxNxK...]"
+                                                 : NULL;
+      if (!v)
+        fprintf(stderr, "gpuk-bench: bad option '%s' (missing value?)\n", a);
+      else if (list)
+        fprintf(stderr, "gpuk-bench: bad value of '%s' (%s: at most %d entries, %d characters)\n",
+                a, list, MAX_SIZES, MAX_LIST_CHARS - 1);
+      else
+        fprintf(stderr, "gpuk-bench: bad option '%s'\n", a);
       usage(stderr);
       return 2;
     }
