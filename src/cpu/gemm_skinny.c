@@ -135,14 +135,13 @@ static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v
  * 1000000 15-41 against 7.6-12 (2-core AVX-512 EPYC, three rounds, every
  * transpose; README). Shorter k stays there (16 x 63 x 2000: 0.07-0.13 ms
  * either way). Within those, skinny_wins decides, unless GPUK_CPU_GEMM_PATH
- * (skinny or blocked) asks for a path: then every C with at most
- * SKINNY_MAX rows or columns takes it. */
+ * (skinny or blocked) asks for a path: then all of them take it. */
 int gpuk__cpu_gemm_is_skinny(const gpuk__gemm_args *g) {
   const size_t few = g->m < g->n ? g->m : g->n, len = g->m < g->n ? g->n : g->m;
   if (g->k == 0 || few == 0 || few > GPUK_CPU_SKINNY_MAX) return 0;
-  const int requested = requested_path();
-  if (requested >= 0) return requested;
   if (len < GPUK_CPU_SKINNY_MIN_LEN && len * g->k < MIN_ELEMENTS_PER_THREAD) return 0;
+  const int requested = requested_path(); /* not before: getenv costs a small product */
+  if (requested >= 0) return requested;
   int few_rows;
   const gpuk__gemm_skinny_view v = choose_view(g, &few_rows);
   return skinny_wins(g, &v, few_rows);
