@@ -351,16 +351,18 @@ TEST_P(Gemm, CpuThreadGrids) {
 // runs the baseline build of the same source, so every layout runs here.
 TEST_P(Gemm, CpuKernelLayouts) {
   if (!IsCpuBackend()) GTEST_SKIP() << "the layouts are the CPU backend's";
-  ScopedEnv env("GPUK_CPU_ISA");
+  ScopedEnv env("GPUK_CPU_ISA"), path("GPUK_CPU_GEMM_PATH");
   for (const char *isa : {"avx512", "avx2", "baseline"}) {
     SCOPED_TRACE(std::string("GPUK_CPU_ISA=") + isa);
     env.Set(isa);
     for (int t = 0; t < 4; t++) {
       const gpuk_transpose ta = gpuk_transpose(t & 1), tb = gpuk_transpose(t >> 1);
+      path.Set("by shape");  // unknown: ignored
       Run<float>({ta, tb, 131, 97, 300, 1.5, 0.5});  // edges of every tile, two k slices
       Run<double>({ta, tb, 37, 45, 29, -1.0, 0.0});
       Run<float>({ta, tb, 131, 40, 300, -0.5, 1.0});  // few columns: A read in place
       Run<double>({ta, tb, 25, 64, 29, 2.0, 0.5});
+      path.Set("skinny");  // its layouts, at shapes where by shape may pick the blocked path
       Run<float>({ta, tb, 3, 301, 257, 1.0, 0.5});  // skinny: both forms, odd length and k
       Run<double>({ta, tb, 301, 5, 259, -1.0, 0.0});
       // Skinny, both sides few: rows of 29 and 31, each vector width's steps.
@@ -372,6 +374,7 @@ TEST_P(Gemm, CpuKernelLayouts) {
       Run<double>({ta, tb, 2, 2, 40000, -1.0, 0.0});
       Run<float>({ta, tb, 12, 14, 6000, 1.0, 0.0});
     }
+    path.Set("by shape");
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile
     Case wide{GPUK_NO_TRANS, GPUK_TRANS, 200, 2100, 64, 1.0, 0.25};  // two column panels
     wide.b_off = 5;
