@@ -174,7 +174,8 @@ TEST_P(Gemm, OffsetsAndLeadingDimensions) {
 // along k (dot products) and across it (sums of its rows); odd lengths and k,
 // offsets and padded rows; k cut into slices (a long side under 256 read
 // across k, under 64 along it); both sides few with a long k (a dot product
-// among them); on one thread, a long side of several 16 KB chunks.
+// among them); few columns with a short k (k = 1-32, across the lanes); on
+// one thread, a long side of several 16 KB chunks.
 // Each through the skinny path, through the blocked one (GPUK_CPU_GEMM_PATH)
 // and by shape, the default, which sends some to each.
 // (Other devices get skinny shapes in the tests above: each is a kernel to
@@ -212,6 +213,12 @@ void Gemm::CpuSkinnyCases() {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 5, 20000, 1.0, 0.0},
       // A long side within one vector: sums in registers, 8 rows then 4.
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 14, 20000, -0.5, 0.5},
+      // Few columns with a short k (the dots form's few across the lanes):
+      // whole vectors of 16, part of one, one column, k = 1 and 32.
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 500, 16, 3, -1.5, 0.0},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 3001, 13, 5, -1.0, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 777, 1, 32, 1.0, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 200, 6, 1, 2.0, 0.0},
   };
   for (Case cs : shapes)
     for (int t = 0; t < 4; t++) {
@@ -373,6 +380,10 @@ TEST_P(Gemm, CpuKernelLayouts) {
       Run<float>({ta, tb, 3, 4, 20000, 1.0, 0.5});
       Run<double>({ta, tb, 2, 2, 40000, -1.0, 0.0});
       Run<float>({ta, tb, 12, 14, 6000, 1.0, 0.0});
+      // The dots form's short k with few columns (the few across the lanes):
+      // part of a vector at 13, two vectors and a part under AVX2 and SSE.
+      Run<float>({ta, tb, 301, 13, 7, 1.0, 0.5});
+      Run<double>({ta, tb, 300, 9, 32, -1.0, 0.0});
     }
     path.Set("by shape");
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 32, 7, 1.0, 1.0});  // one whole 12 x 32 tile

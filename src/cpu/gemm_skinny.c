@@ -13,6 +13,8 @@
  *    transposed). Each result is the dot product of one such row with one
  *    of the few vectors, three rows and four vectors at a time (the few
  *    vectors first copied to run contiguously along k when they do not).
+ *    With a short k and C's few columns side by side, each row of big
+ *    meets all the few vectors at once instead, laid across the lanes.
  * Where both sides are few (at most SKINNY_MAX) and k is long, either can
  * be the long one: the one whose form reads both operands where they lie.
  * Threads split the long side; where it is too short to share, k is cut into
@@ -68,6 +70,20 @@ typedef struct skinny {
   atomic_int out_of_memory;
 } skinny;
 
+/* How a task runs through it: the rows form, the dots form, or the dots
+ * form's variant for a k of at most ACROSS_MAX_K where C's few columns lie
+ * side by side, the few across a vector's lanes (ACROSS_BODY). Forced onto
+ * the skinny path at 20000 x 16 x 16 nn, the dots form took 8x the blocked
+ * path's time, the across form 1.0x (2-core AVX-512 EPYC; at k = 32 the
+ * across form 1.3-3.3x; skinny_wins takes it by shape to k = 8). */
+typedef enum { FORM_ROWS, FORM_DOTS, FORM_ACROSS } skinny_form;
+enum { ACROSS_MAX_K = 32 };
+
+static skinny_form form_of(const skinny *s) {
+  if (!s->along_k) return FORM_ROWS;
+  return s->c_y == 1 && s->k <= ACROSS_MAX_K ? FORM_ACROSS : FORM_DOTS;
+}
+
 /* The product g as a skinny one: few along C's short side; where both sides
  * are short, the side that reads both operands where they lie, if one does
  * (tt with both few: the rows form over A, rather than the dots form over B
@@ -97,31 +113,33 @@ static int requested_path(void) {
 /* Whether the skinny path beats gemm.c's blocked one at g, seen as v (few
  * rows of C where few_rows), as timed on a 2-core AVX-512 EPYC (the blocked
  * path in AVX2 there, the skinny one in AVX-512), every transpose, float and
- * double, each path forced by GPUK_CPU_GEMM_PATH in alternate rounds: 96
- * shapes (few 1, 4, 5 and 16 on a long side of 64-20000 with k 3-4096, and
- * 16 with both sides few), then 32 of the rows form with 5-16 rows (README):
+ * double, each path forced by GPUK_CPU_GEMM_PATH in alternate rounds (README,
+ * "Which few-vector products take the skinny path"; times below are the
+ * skinny path's over the blocked one's):
  *  - both sides few (a dot product, a Gram matrix of few columns): the
- *    blocked path's micro-tiles are mostly padding (8 x 8 x 1000000 nt
- *    2.0 against 5.7 ms);
- *  - dots form: k at least 64 per vector, below which the sums across each
- *    vector's lanes cost more than the products (20000 x 16 x 3 nn 29x the
- *    blocked path's time, 20000 x 5 x 16 3x; 4 x 1000 x 512 nt 0.3x); and
- *    more than 8 vectors only as rows of C (16 x 20000 x 1024 nt 0.4x;
- *    40 x 16 x 16384 nn 4.5x);
- *  - rows form: at most 8 columns of C, or 4 rows, or 8 rows with a big
- *    operand of ROWS_BIG_BYTES (16 rows or columns: the blocked path faster
- *    at 40 of 44 float cases, up to 4.9x; 5-8 rows: the blocked path up to
- *    2x faster on smaller ones, 5 x 4000 x 1024 1.3-1.6x, the skinny path
- *    about twice as fast from 20 MB on, 5 x 20000 x 1024, 8 x 100000 x 64;
- *    12 and 16 rows: the blocked path faster but at a long side of 100000).
- * From the two paths' times, the chosen path's time over the 96 shapes is
- * 1.02x (float) and 1.05x (double) the faster one's, geometric mean,
- * against 1.43x and 1.34x with the skinny path for every one, as before;
- * over the 32, 1.04x against 1.18x and 1.19x. */
+ *    blocked path's micro-tiles are mostly padding (8 x 8 x 1000000 nt 0.35);
+ *  - the across form (few columns of C): k up to 3, or up to 8 on a long
+ *    side of ACROSS_LONG_LEN (20000 x 16 x 3 nn 0.5, 100000 x 1 x 1 0.4,
+ *    20000 x 8 x 8 0.75; 1000 x 5 x 8 1.4-1.6);
+ *  - the dots form: k at least 64 per vector, below which the sums across
+ *    each vector's lanes cost more than the products (20000 x 16 x 16 nn 8,
+ *    20000 x 5 x 16 3; 4 x 1000 x 512 nt 0.3); more than 8 vectors only as
+ *    rows of C (16 x 20000 x 1024 nt 0.4; 40 x 16 x 16384 nn 4.5);
+ *  - the rows form: at most 8 columns of C, or 4 rows, or 8 rows with a big
+ *    operand of ROWS_BIG_BYTES (16 rows or columns: over 1 at 40 of 44
+ *    float cases, up to 4.9; 5-8 rows: up to 2 on smaller ones, 5 x 4000 x
+ *    1024 1.3-1.6, about 0.5 from 20 MB on, 5 x 20000 x 1024, 8 x 100000 x
+ *    64; 12 and 16 rows: over 1 but at a long side of 100000).
+ * By shape, the time over 96 shapes of few 1-16 came to 1.00x (float) and
+ * 1.05x (double) the faster path's, geometric mean, against 1.43x and 1.34x
+ * when the skinny path (with no across form) took every one. */
 #define ROWS_BIG_BYTES ((size_t)16 << 20)
+enum { ACROSS_LONG_LEN = 20000 }; /* measured at 1000 and 20000 only */
 static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, int few_rows) {
   const size_t elem = g->dtype == GPUK_FLOAT64 ? sizeof(double) : sizeof(float);
   if (v->len <= GPUK_CPU_SKINNY_MAX) return 1;
+  if (v->along_k && !few_rows && (g->k <= 3 || (g->k <= 8 && v->len >= ACROSS_LONG_LEN)))
+    return 1; /* the across form */
   if (v->along_k) return g->k >= 64 * v->few && (few_rows || v->few <= 8);
   if (v->few <= 4) return 1;
   return v->few <= 8 && (!few_rows || v->len * g->k * elem >= ROWS_BIG_BYTES);
@@ -367,6 +385,41 @@ static void plan(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, size
     }                                                                                 \
   }
 
+/* Dots form with a short k where C's few columns lie side by side (c_y = 1,
+ * few = n): each row x of big against all the few vectors at once, LANES of
+ * them across a vector's lanes (small's values at each step p laid out so
+ * first, zero past the few), k broadcasts of big's values and products a
+ * row and no sums across lanes, which cost the dots form more than its
+ * products at short k (see skinny_wins). */
+#define ACROSS_BODY(T, V, V_UNALIGNED)                                                   \
+  enum { LANES = (int)(sizeof(V) / sizeof(T)) };                                         \
+  const skinny *s = ctx;                                                                 \
+  const T *big = s->big, *small = s->small;                                              \
+  const size_t k = s->k;                                                                 \
+  for (size_t y0 = 0; y0 < s->few; y0 += LANES) {                                        \
+    const size_t w = s->few - y0 < LANES ? s->few - y0 : LANES;                          \
+    V across[ACROSS_MAX_K];                                                              \
+    for (size_t p = 0; p < k; p++) {                                                     \
+      T lanes[LANES];                                                                    \
+      for (size_t j = 0; j < LANES; j++)                                                 \
+        lanes[j] = j < w ? small[(y0 + j) * s->small_y + p * s->small_p] : 0;            \
+      memcpy(&across[p], lanes, sizeof lanes);                                           \
+    }                                                                                    \
+    for (size_t x = begin; x < end; x++) {                                               \
+      const T *row = big + x * s->ld;                                                    \
+      V sum = (V){0};                                                                    \
+      for (size_t p = 0; p < k; p++) sum += (row[p] - (V){0}) * across[p];               \
+      T *out = (T *)s->c + x * s->c_x + y0; /* where c_y is 1 */                         \
+      if (w == LANES && s->c_y == 1 && s->beta == 0) {                                   \
+        *(V_UNALIGNED *)out = ((T)s->alpha - (V){0}) * sum;                              \
+      } else {                                                                           \
+        T lanes[LANES];                                                                  \
+        memcpy(lanes, &sum, sizeof lanes);                                               \
+        for (size_t j = 0; j < w; j++) STORE_RESULT(T, s, y0 + j, x, lanes[j]);          \
+      }                                                                                  \
+    }                                                                                    \
+  }
+
 /* Each form's task for one element type and vector width (V, then V_HALF and
  * V_128 for the rows form's last sums, see ROWS_ADD_FOUR): the baseline build
  * and the TARGET clone. */
@@ -385,8 +438,16 @@ static void plan(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, size
   TARGET static void dots_fast_##SUFFIX(void *ctx, size_t begin, size_t end) {   \
     DOTS_BODY(T, V, V##_unaligned)                                               \
   }                                                                              \
-  static gpuk__cpu_range_fn task_##SUFFIX(int along_k, int fast) {               \
-    if (along_k) return fast ? dots_fast_##SUFFIX : dots_generic_##SUFFIX;       \
+  static void across_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {     \
+    ACROSS_BODY(T, V, V##_unaligned)                                             \
+  }                                                                              \
+  TARGET static void across_fast_##SUFFIX(void *ctx, size_t begin, size_t end) { \
+    ACROSS_BODY(T, V, V##_unaligned)                                             \
+  }                                                                              \
+  static gpuk__cpu_range_fn task_##SUFFIX(skinny_form form, int fast) {          \
+    if (form == FORM_ACROSS)                                                     \
+      return fast ? across_fast_##SUFFIX : across_generic_##SUFFIX;              \
+    if (form == FORM_DOTS) return fast ? dots_fast_##SUFFIX : dots_generic_##SUFFIX; \
     return fast ? rows_fast_##SUFFIX : rows_generic_##SUFFIX;                    \
   }
 /* clang-format on */
@@ -398,14 +459,14 @@ DEFINE_SKINNY(double, v4d, v2d, v2d, f64_256, GPUK_TARGET_AVX2)
 DEFINE_SKINNY(float, v16f, v8f, v4f, f32_512, GPUK_TARGET_AVX512)
 DEFINE_SKINNY(double, v8d, v4d, v2d, f64_512, GPUK_TARGET_AVX512)
 
-static gpuk__cpu_range_fn task(gpuk__cpu_isa_kind isa, int f64, int along_k, int fast) {
+static gpuk__cpu_range_fn task(gpuk__cpu_isa_kind isa, int f64, skinny_form form, int fast) {
   switch (isa) {
     case GPUK__CPU_AVX512:
-      return f64 ? task_f64_512(along_k, fast) : task_f32_512(along_k, fast);
+      return f64 ? task_f64_512(form, fast) : task_f32_512(form, fast);
     case GPUK__CPU_AVX2:
-      return f64 ? task_f64_256(along_k, fast) : task_f32_256(along_k, fast);
+      return f64 ? task_f64_256(form, fast) : task_f32_256(form, fast);
     default:
-      return f64 ? task_f64_128(along_k, fast) : task_f32_128(along_k, fast);
+      return f64 ? task_f64_128(form, fast) : task_f32_128(form, fast);
   }
 }
 
@@ -511,13 +572,17 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
     s.small_y = s.k;
     s.small_p = 1;
   }
-  const gpuk__cpu_range_fn fn = task(isa, f64, s.along_k, fast);
+  const gpuk__cpu_range_fn fn = task(isa, f64, form_of(&s), fast);
   const size_t slices = k_slices(&s);
   gpuk_status st = GPUK_SUCCESS;
   if (slices > 1) {
     st = run_sliced(&s, slices, elem, fn);
   } else {
-    const size_t grain = (MIN_ELEMENTS_PER_THREAD + s.k - 1) / s.k;
+    /* Rows of big per thread: MIN_ELEMENTS_PER_THREAD elements of it, and of
+     * C in the across form (20000 x 16 x 3 nn took about 0.05 ms on one
+     * thread, 0.028-0.030 on two; 2-core AVX-512 EPYC). */
+    const size_t per_row = form_of(&s) == FORM_ACROSS ? s.k + s.few : s.k;
+    const size_t grain = (MIN_ELEMENTS_PER_THREAD + per_row - 1) / per_row;
     gpuk__cpu_parallel_for(s.len, grain, fn, &s);
     if (atomic_load(&s.out_of_memory))
       st = gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate its sums");
