@@ -135,6 +135,7 @@ static int requested_path(void) {
  * when the skinny path (with no across form) took every one. */
 #define ROWS_BIG_BYTES ((size_t)16 << 20)
 enum { ACROSS_LONG_LEN = 20000 }; /* measured at 1000 and 20000 only */
+_Static_assert(ACROSS_MAX_K >= 8, "skinny_wins sends k up to 8 to the across form");
 static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, int few_rows) {
   const size_t elem = g->dtype == GPUK_FLOAT64 ? sizeof(double) : sizeof(float);
   if (v->len <= GPUK_CPU_SKINNY_MAX) return 1;
