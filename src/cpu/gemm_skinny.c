@@ -79,9 +79,15 @@ typedef struct skinny {
 typedef enum { FORM_ROWS, FORM_DOTS, FORM_ACROSS } skinny_form;
 enum { ACROSS_MAX_K = 32 };
 
+/* Whether a product read along k (along_k), its few results c_few apart in
+ * C, with this k runs in the across form. */
+static int runs_across(int along_k, size_t c_few, size_t k) {
+  return along_k && c_few == 1 && k <= ACROSS_MAX_K;
+}
+
 static skinny_form form_of(const skinny *s) {
-  if (!s->along_k) return FORM_ROWS;
-  return s->c_y == 1 && s->k <= ACROSS_MAX_K ? FORM_ACROSS : FORM_DOTS;
+  if (runs_across(s->along_k, s->c_y, s->k)) return FORM_ACROSS;
+  return s->along_k ? FORM_DOTS : FORM_ROWS;
 }
 
 /* The product g as a skinny one: few along C's short side; where both sides
@@ -135,12 +141,12 @@ static int requested_path(void) {
  * when the skinny path (with no across form) took every one. */
 #define ROWS_BIG_BYTES ((size_t)16 << 20)
 enum { ACROSS_LONG_LEN = 20000 }; /* measured at 1000 and 20000 only */
-_Static_assert(ACROSS_MAX_K >= 8, "skinny_wins sends k up to 8 to the across form");
 static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, int few_rows) {
   const size_t elem = g->dtype == GPUK_FLOAT64 ? sizeof(double) : sizeof(float);
   if (v->len <= GPUK_CPU_SKINNY_MAX) return 1;
-  if (v->along_k && !few_rows && (g->k <= 3 || (g->k <= 8 && v->len >= ACROSS_LONG_LEN)))
-    return 1; /* the across form */
+  if (runs_across(v->along_k, v->c_f, g->k) &&
+      (g->k <= 3 || (g->k <= 8 && v->len >= ACROSS_LONG_LEN)))
+    return 1;
   if (v->along_k) return g->k >= 64 * v->few && (few_rows || v->few <= 8);
   if (v->few <= 4) return 1;
   return v->few <= 8 && (!few_rows || v->len * g->k * elem >= ROWS_BIG_BYTES);
