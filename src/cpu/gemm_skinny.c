@@ -552,6 +552,43 @@ static gpuk_status run_sliced(skinny *s, size_t slices, size_t elem, gpuk__cpu_r
   return GPUK_SUCCESS;
 }
 
+/* The copy of s's few vectors that the dots form reads along k (vector y at
+ * y * k), made where they lie another way: one task per range of steps. */
+typedef struct gathered {
+  const skinny *s;
+  void *to;
+  int f64;
+} gathered;
+
+/* Steps [begin, end) of the copy, GATHER_BLOCK steps at a time. Where a copy
+ * is needed the few values of one step lie side by side (small_p is not 1,
+ * so small_y is), and a block of steps is a short run of small that stays in
+ * the L1 cache while each vector's part of it is written out contiguously.
+ * Read vector by vector over all of k, each vector was a pass over all of
+ * small; written step by step, a step's few stores lay k elements apart, in
+ * one cache set where k is a power of two (README, "Which few-vector
+ * products take the skinny path"). */
+enum { GATHER_BLOCK = 64 };
+#define GATHER_STEPS(T, s, to, begin, end)                                                 \
+  do {                                                                                     \
+    for (size_t p0 = (begin); p0 < (end); p0 += GATHER_BLOCK) {                            \
+      const size_t p1 = (end) - p0 < GATHER_BLOCK ? (end) : p0 + GATHER_BLOCK;             \
+      for (size_t y = 0; y < (s)->few; y++) {                                              \
+        const T *from = (const T *)(s)->small + y * (s)->small_y;                          \
+        T *out = (T *)(to) + y * (s)->k;                                                   \
+        for (size_t p = p0; p < p1; p++) out[p] = from[p * (s)->small_p];                  \
+      }                                                                                    \
+    }                                                                                      \
+  } while (0)
+
+static void gather_steps(void *ctx, size_t begin, size_t end) {
+  const gathered *gt = ctx;
+  if (gt->f64)
+    GATHER_STEPS(double, gt->s, gt->to, begin, end);
+  else
+    GATHER_STEPS(float, gt->s, gt->to, begin, end);
+}
+
 gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind isa, int fast) {
   const int f64 = g->dtype == GPUK_FLOAT64;
   const size_t elem = f64 ? sizeof(double) : sizeof(float);
@@ -559,27 +596,23 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
   const gpuk__gemm_skinny_view v = choose_view(g, &few_rows);
   skinny s;
   plan(g, &v, elem, &s);
+  const skinny_form form = form_of(&s);
   /* The few vectors the dots form reads along k, copied so where they run
-   * another way, into scratch kept between calls. */
+   * another way, into scratch kept between calls (the across form lays
+   * them across its vectors itself). */
   void *copy = NULL;
-  if (gpuk__gemm_skinny_gathers_small(&v)) {
+  if (form == FORM_DOTS && gpuk__gemm_skinny_gathers_small(&v)) {
     copy = gpuk__cpu_scratch_get(s.few * s.k * elem);
     if (!copy)
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate %zu bytes",
                              s.few * s.k * elem);
-    for (size_t y = 0; y < s.few; y++)
-      for (size_t p = 0; p < s.k; p++) {
-        const size_t from = y * s.small_y + p * s.small_p, to = y * s.k + p;
-        if (f64)
-          ((double *)copy)[to] = ((const double *)s.small)[from];
-        else
-          ((float *)copy)[to] = ((const float *)s.small)[from];
-      }
+    gathered gt = {&s, copy, f64};
+    gpuk__cpu_parallel_for(s.k, (MIN_ELEMENTS_PER_THREAD + s.few - 1) / s.few, gather_steps, &gt);
     s.small = copy;
     s.small_y = s.k;
     s.small_p = 1;
   }
-  const gpuk__cpu_range_fn fn = task(isa, f64, form_of(&s), fast);
+  const gpuk__cpu_range_fn fn = task(isa, f64, form, fast);
   const size_t slices = k_slices(&s);
   gpuk_status st = GPUK_SUCCESS;
   if (slices > 1) {
@@ -588,7 +621,7 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
     /* Rows of big per thread: MIN_ELEMENTS_PER_THREAD elements of it, and of
      * C in the across form (20000 x 16 x 3 nn took about 0.05 ms on one
      * thread, 0.028-0.030 on two; 2-core AVX-512 EPYC). */
-    const size_t per_row = form_of(&s) == FORM_ACROSS ? s.k + s.few : s.k;
+    const size_t per_row = form == FORM_ACROSS ? s.k + s.few : s.k;
     const size_t grain = (MIN_ELEMENTS_PER_THREAD + per_row - 1) / per_row;
     gpuk__cpu_parallel_for(s.len, grain, fn, &s);
     if (atomic_load(&s.out_of_memory))
