@@ -130,7 +130,12 @@ static int requested_path(void) {
  *  - the dots form: k at least 64 per vector, below which the sums across
  *    each vector's lanes cost more than the products (20000 x 16 x 16 nn 8,
  *    20000 x 5 x 16 3; 4 x 1000 x 512 nt 0.3); more than 8 vectors only as
- *    rows of C (16 x 20000 x 1024 nt 0.4; 40 x 16 x 16384 nn 4.5);
+ *    rows of C (16 x 20000 x 1024 nt 0.4; 40 x 16 x 16384 nn 4.5); for
+ *    double, 5-8 columns only with a big operand of DOTS_BIG_BYTES, where
+ *    the blocked path's 8 columns of doubles are half filled or more (1000
+ *    x 5 x 4096 nn 1.6, 2000 x 8 x 2048 1.3, 17 x 8 x 65536 nn 2.0, 63 x 8
+ *    x 65536 nt 1.4; 17 x 8 x 65536 nt 0.85; from 64 MiB on 0.8-0.9: 4000
+ *    x 8 x 2048, 10000 x 5 x 1024, 20000 x 5 x 1024; 2000 x 5 x 8192 1.1);
  *  - the rows form: at most 8 columns of C, or 4 rows, or 8 rows with a big
  *    operand of ROWS_BIG_BYTES (16 rows or columns: over 1 at 40 of 44
  *    float cases, up to 4.9; 5-8 rows: up to 2 on smaller ones, 5 x 4000 x
@@ -140,6 +145,7 @@ static int requested_path(void) {
  * 1.05x (double) the faster path's, geometric mean, against 1.43x and 1.34x
  * when the skinny path (with no across form) took every one. */
 #define ROWS_BIG_BYTES ((size_t)16 << 20)
+#define DOTS_BIG_BYTES ((size_t)64 << 20)
 enum { ACROSS_LONG_LEN = 20000 }; /* measured at 1000 and 20000 only */
 static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, int few_rows) {
   const size_t elem = g->dtype == GPUK_FLOAT64 ? sizeof(double) : sizeof(float);
@@ -147,9 +153,14 @@ static int skinny_wins(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v
   if (runs_across(v->along_k, v->c_f, g->k) &&
       (g->k <= 3 || (g->k <= 8 && v->len >= ACROSS_LONG_LEN)))
     return 1;
-  if (v->along_k) return g->k >= 64 * v->few && (few_rows || v->few <= 8);
+  const size_t big_bytes = v->len * g->k * elem;
+  if (v->along_k) {
+    if (g->k < 64 * v->few) return 0;
+    if (few_rows || v->few <= 4) return 1;
+    return v->few <= 8 && (elem == sizeof(float) || big_bytes >= DOTS_BIG_BYTES);
+  }
   if (v->few <= 4) return 1;
-  return v->few <= 8 && (!few_rows || v->len * g->k * elem >= ROWS_BIG_BYTES);
+  return v->few <= 8 && (!few_rows || big_bytes >= ROWS_BIG_BYTES);
 }
 
 /* Few rows or columns, and either a long side of GPUK_CPU_SKINNY_MIN_LEN or
