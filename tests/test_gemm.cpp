@@ -219,8 +219,9 @@ void Gemm::CpuSkinnyCases() {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 3001, 13, 5, -1.0, 0.5},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 777, 1, 32, 1.0, 0.5},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 200, 6, 1, 2.0, 0.0},
-      // The dots form's copy of the few vectors (nn, tt) shared by threads at
-      // steps that are not multiples of its 64-step blocks.
+      // The dots form's copy of the few vectors (in nn for the first, tt for
+      // the second) shared by threads at steps that are not multiples of its
+      // 64-step blocks.
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 33, 16, 20011, 1.0, 0.5},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 11, 40, 16411, -1.0, 0.0},
   };
