@@ -438,30 +438,21 @@ static void plan(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v, size
     }                                                                                    \
   }
 
-/* Each form's task for one element type and vector width (V, then V_HALF and
- * V_128 for the rows form's last sums, see ROWS_ADD_FOUR): the baseline build
- * and the TARGET clone. */
-/* clang-format would read the first body as a braced initializer. */
+/* A form's task, NAME_generic_SUFFIX and NAME_fast_SUFFIX: BODY built for
+ * the baseline and as the TARGET clone. */
+/* clang-format would read the bodies as braced initializers. */
 /* clang-format off */
+#define DEFINE_TASK(NAME, SUFFIX, TARGET, BODY)                                       \
+  static void NAME##_generic_##SUFFIX(void *ctx, size_t begin, size_t end) { BODY }   \
+  TARGET static void NAME##_fast_##SUFFIX(void *ctx, size_t begin, size_t end) { BODY }
+
+/* Each form's task for one element type and vector width (V, then V_HALF and
+ * V_128 for the rows form's last sums, see ROWS_ADD_FOUR), and the choice
+ * among them. */
 #define DEFINE_SKINNY(T, V, V_HALF, V_128, SUFFIX, TARGET)                       \
-  static void rows_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {       \
-    ROWS_BODY(T, V, V_HALF, V_128)                                               \
-  }                                                                              \
-  TARGET static void rows_fast_##SUFFIX(void *ctx, size_t begin, size_t end) {   \
-    ROWS_BODY(T, V, V_HALF, V_128)                                               \
-  }                                                                              \
-  static void dots_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {       \
-    DOTS_BODY(T, V, V##_unaligned)                                               \
-  }                                                                              \
-  TARGET static void dots_fast_##SUFFIX(void *ctx, size_t begin, size_t end) {   \
-    DOTS_BODY(T, V, V##_unaligned)                                               \
-  }                                                                              \
-  static void across_generic_##SUFFIX(void *ctx, size_t begin, size_t end) {     \
-    ACROSS_BODY(T, V, V##_unaligned)                                             \
-  }                                                                              \
-  TARGET static void across_fast_##SUFFIX(void *ctx, size_t begin, size_t end) { \
-    ACROSS_BODY(T, V, V##_unaligned)                                             \
-  }                                                                              \
+  DEFINE_TASK(rows, SUFFIX, TARGET, ROWS_BODY(T, V, V_HALF, V_128))              \
+  DEFINE_TASK(dots, SUFFIX, TARGET, DOTS_BODY(T, V, V##_unaligned))              \
+  DEFINE_TASK(across, SUFFIX, TARGET, ACROSS_BODY(T, V, V##_unaligned))          \
   static gpuk__cpu_range_fn task_##SUFFIX(skinny_form form, int fast) {          \
     if (form == FORM_ACROSS)                                                     \
       return fast ? across_fast_##SUFFIX : across_generic_##SUFFIX;              \
@@ -618,7 +609,8 @@ gpuk_status gpuk__cpu_gemm_skinny(const gpuk__gemm_args *g, gpuk__cpu_isa_kind i
       return gpuk__set_error(GPUK_ERROR_OUT_OF_MEMORY, "gemm: cannot allocate %zu bytes",
                              s.few * s.k * elem);
     gathered gt = {&s, copy, f64};
-    gpuk__cpu_parallel_for(s.k, (MIN_ELEMENTS_PER_THREAD + s.few - 1) / s.few, gather_steps, &gt);
+    const size_t steps_per_thread = (MIN_ELEMENTS_PER_THREAD + s.few - 1) / s.few;
+    gpuk__cpu_parallel_for(s.k, steps_per_thread, gather_steps, &gt);
     s.small = copy;
     s.small_y = s.k;
     s.small_p = 1;
