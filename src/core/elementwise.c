@@ -63,7 +63,9 @@ gpuk_status gpuk_elementwise_create(gpuk_device *device, const char *arguments,
   const char *entries[1] = {entry}, *host_entries[2] = {entry, stream_entry};
   void *symbols[2] = {NULL, NULL};
   const size_t count = gpuk__expr_on_host(device) ? 2 : 1; /* host C also has N_stream */
-  st = gpuk__expr_build(device, &spec, what, "", count, entries, &k->kernel, host_entries, symbols);
+  const gpuk__launch_shape shape = gpuk__stream_shape(device, 0); /* its options, for any n */
+  st = gpuk__expr_build(device, &spec, what, shape.options, count, entries, &k->kernel,
+                        host_entries, symbols);
   if (st) {
     free(k); /* no device reference taken yet */
     return st;

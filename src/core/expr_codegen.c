@@ -175,8 +175,9 @@ static void host_streaming_elementwise(gpuk__text *t, const gpuk__expr_spec *s,
   add(t, "#endif\n");
 }
 
-/* The element-wise kernel: a grid-stride loop (OpenCL C), or N and N_stream
- * over [gpuk_start, gpuk_stop) (host C). */
+/* The element-wise kernel: a grid-stride loop (OpenCL C; one element per
+ * work-item when built with -DGPUK_ONE_PER_ITEM, see shape.h), or N and
+ * N_stream over [gpuk_start, gpuk_stop) (host C). */
 static void elementwise(gpuk__text *t, const gpuk__expr_spec *s, gpuk__expr_target target) {
   char symbol[GPUK__EXPR_SYMBOL_SIZE];
   gpuk__expr_symbol(s->name, "", symbol);
@@ -184,7 +185,11 @@ static void elementwise(gpuk__text *t, const gpuk__expr_spec *s, gpuk__expr_targ
     gpuk__expr_kernel_open(t, symbol, s->sig);
     add(t,
         "const ulong gpuk_start, const ulong gpuk_stop) {\n"
+        "#ifdef GPUK_ONE_PER_ITEM\n"
+        "  for (ulong i = gpuk_start + get_global_id(0); i < gpuk_stop; i = gpuk_stop) {\n"
+        "#else\n"
         "  for (ulong i = gpuk_start + get_global_id(0); i < gpuk_stop; i += get_global_size(0)) {\n"
+        "#endif\n"
         "%s;\n"
         "  }\n"
         "}\n",

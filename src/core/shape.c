@@ -10,15 +10,16 @@ static size_t work_group_size(const gpuk_device *device) {
 
 gpuk__launch_shape gpuk__stream_shape(const gpuk_device *device, size_t n) {
   const gpuk_device_info *info = &device->entry.info;
+  const int one_per_item = info->type == GPUK_DEVICE_TYPE_CPU;
   gpuk__launch_shape s;
   s.wg = work_group_size(device);
   size_t needed = (n + s.wg - 1) / s.wg;
-  size_t max_groups = info->type == GPUK_DEVICE_TYPE_CPU ? ((size_t)1 << 24)
-                                                         : (size_t)info->compute_units * 64;
+  size_t max_groups = one_per_item ? needed : (size_t)info->compute_units * 64;
   if (max_groups < 1) max_groups = 1;
   s.groups = needed < max_groups ? needed : max_groups;
   if (s.groups == 0) s.groups = 1;
-  snprintf(s.options, sizeof s.options, "-DGPUK_WG=%zu", s.wg);
+  snprintf(s.options, sizeof s.options, "-DGPUK_WG=%zu%s", s.wg,
+           one_per_item ? " -DGPUK_ONE_PER_ITEM" : "");
   return s;
 }
 
