@@ -48,7 +48,7 @@ typedef struct bench_row {
   const char *trans;    /* matmul: "nn", "nt", "tn" or "tt"; NULL if n/a */
   bench_stats t;
   double gbps;          /* < 0 when not a bandwidth figure */
-  double pct_of_copy;   /* % of this device's D2D copy bandwidth, < 0 if n/a */
+  double pct_of_copy;   /* % of this device's copy bandwidth (yardstick says which), < 0 if n/a */
   double us_per_call;   /* < 0 when not a latency figure */
   const char *yardstick;  /* what pct_of_yardstick compares against */
   double pct_of_yardstick; /* ours relative to the yardstick (100 = equal), < 0 if n/a */

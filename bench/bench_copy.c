@@ -1,6 +1,7 @@
 /* gpuk-bench copy: host-to-device and device-to-host (pageable and pinned) and
- * device-to-device bandwidth, and fills of a buffer with patterns of 4 (a
- * float), 8 and 128 bytes, each checked byte for byte. */
+ * device-to-device bandwidth (the API's copy, and the library's copy kernel
+ * gpuk_vec_copy_f32), and fills of a buffer with patterns of 4 (a float), 8
+ * and 128 bytes, each checked byte for byte. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@ typedef struct copy_ctx {
   gpuk_buffer *a, *b;
   void *host;
   size_t bytes;
-  int kind; /* 0 h2d, 1 d2h, 2 d2d, 3 fill b with the pattern */
+  int kind; /* 0 h2d, 1 d2h, 2 d2d, 3 fill b with the pattern, 4 copy kernel */
   const unsigned char *pattern;
   size_t pattern_size;
 } copy_ctx;
@@ -21,6 +22,7 @@ static gpuk_status do_copy(gpuk_stream *s, void *p) {
   if (c->kind == 0) return gpuk_buffer_write(s, c->a, 0, c->bytes, c->host);
   if (c->kind == 1) return gpuk_buffer_read(s, c->a, 0, c->bytes, c->host);
   if (c->kind == 3) return gpuk_buffer_fill(s, c->b, 0, c->bytes, c->pattern, c->pattern_size);
+  if (c->kind == 4) return gpuk_vec_copy_f32(s, c->a, c->b, c->bytes / sizeof(float));
   return gpuk_buffer_copy(s, c->a, 0, c->b, 0, c->bytes);
 }
 
@@ -52,8 +54,8 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
     int pinned;
     size_t pattern_size; /* fills */
   } cases[] = {{"copy-h2d", 0, 0, 0},     {"copy-h2d-pin", 0, 1, 0}, {"copy-d2h", 1, 0, 0},
-               {"copy-d2h-pin", 1, 1, 0}, {"copy-d2d", 2, 0, 0},     {"fill", 3, 0, 4},
-               {"fill-8", 3, 0, 8},       {"fill-128", 3, 0, 128}};
+               {"copy-d2h-pin", 1, 1, 0}, {"copy-d2d", 2, 0, 0},     {"copy-kernel", 4, 0, 0},
+               {"fill", 3, 0, 4},         {"fill-8", 3, 0, 8},       {"fill-128", 3, 0, 128}};
   unsigned char pattern[4 + 128];
   const float value = 2.5f;
   memcpy(pattern, &value, sizeof value);            /* "fill": a float */
@@ -88,7 +90,8 @@ int bench_copy(gpuk_device *dev, const char *sel, const bench_options *o) {
     r.max_error = r.verified ? 0 : 1;
     /* D2D reads and writes every byte: count both, as BabelStream does (a
      * fill only writes). */
-    double moved = (double)moved_bytes * (cases[i].kind == 2 ? 2.0 : 1.0);
+    const int d2d = cases[i].kind == 2 || cases[i].kind == 4;
+    double moved = (double)moved_bytes * (d2d ? 2.0 : 1.0);
     r.gbps = moved / (r.t.median_ms * 1e6);
     if (cases[i].kind == 2) r.pct_of_copy = 100.0;
     bench_print_row(o, &r);
