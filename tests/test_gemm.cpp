@@ -1,8 +1,10 @@
 // Matrix multiply against a float64 host reference on every device: all four
 // transpose combinations, edge sizes, alpha/beta cases, offsets and leading
 // dimensions, several block shapes, and every bad input.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "gpuk_test.h"
 
@@ -13,7 +15,26 @@ struct Case {
   size_t m, n, k;
   double alpha, beta;
   size_t a_off = 0, b_off = 0, c_off = 0, pad = 0;  // pad: extra leading-dimension elements
+  // Inputs small integers, alpha and beta quarters: every product and partial
+  // sum is exact in float (below 2^24 / 16 for k up to ~250000), so C must
+  // equal the float64 reference to the last bit. One term of k dropped,
+  // repeated or misplaced shows, which the error bound cannot see at long k.
+  bool exact = false;
 };
+
+Case Exact(Case cs) {
+  cs.exact = true;
+  return cs;
+}
+
+// Fresh random integers in [-2, 2], as float.
+std::vector<float> RandomSmallIntegers(size_t n) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> dist(-2, 2);
+  std::vector<float> v(n);
+  for (float &x : v) x = float(dist(rng));
+  return v;
+}
 
 template <typename T>
 gpuk_dtype DtypeOf() {
@@ -32,7 +53,11 @@ class Gemm : public DeviceTest {
     const size_t ldc = cs.n + cs.pad + (cs.n == 0);
     const size_t a_len = cs.a_off + ar * lda + 1, b_len = cs.b_off + br * ldb + 1;
     const size_t c_len = cs.c_off + cs.m * ldc + 1;
-    std::vector<float> ra = RandomFloats(a_len), rb = RandomFloats(b_len), rc = RandomFloats(c_len);
+    if (cs.exact) {  // the largest |alpha * sum| in quarters stays below 2^24
+      ASSERT_LT(16.0 * double(cs.k) * std::max(1.0, std::fabs(cs.alpha)), 16777216.0);
+    }
+    auto inputs = cs.exact ? RandomSmallIntegers : RandomFloats;
+    std::vector<float> ra = inputs(a_len), rb = inputs(b_len), rc = inputs(c_len);
     std::vector<T> ha(ra.begin(), ra.end()), hb(rb.begin(), rb.end()), hc(rc.begin(), rc.end());
     if (cs.beta == 0)  // beta == 0 must ignore NaN already in C
       for (size_t i = 0; i < cs.m; i++)
@@ -66,7 +91,7 @@ class Gemm : public DeviceTest {
     std::vector<T> got(c_len);
     GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, dc, 0, c_len * sizeof(T), got.data()));
     double err = 0, norm = 0;
-    size_t outside_changed = 0;
+    size_t outside_changed = 0, inexact = 0;
     for (size_t x = 0; x < c_len; x++) {
       bool inside = x >= cs.c_off && (x - cs.c_off) / ldc < cs.m && (x - cs.c_off) % ldc < cs.n;
       if (!inside) {
@@ -74,6 +99,7 @@ class Gemm : public DeviceTest {
         outside_changed += !(got[x] == hc[x] || (std::isnan(got[x]) && std::isnan(hc[x])));
         continue;
       }
+      inexact += !(double(got[x]) == ref[x]);
       double d = double(got[x]) - ref[x];
       err += std::isnan(d) ? 1e30 : d * d;
       norm += mag[x] * mag[x];
@@ -85,6 +111,9 @@ class Gemm : public DeviceTest {
         << "ta=" << cs.ta << " tb=" << cs.tb << " m=" << cs.m << " n=" << cs.n << " k=" << cs.k
         << " alpha=" << cs.alpha << " beta=" << cs.beta << ": relative error " << rel << " (bound "
         << bound << ")";
+    EXPECT_TRUE(!cs.exact || inexact == 0)
+        << "ta=" << cs.ta << " tb=" << cs.tb << " m=" << cs.m << " n=" << cs.n << " k=" << cs.k
+        << ": " << inexact << " elements differ from the exact result (integer inputs)";
     EXPECT_EQ(outside_changed, 0u) << "writes outside C, m=" << cs.m << " n=" << cs.n;
     for (gpuk_buffer *x : {da, db, dc}) GPUK_EXPECT_OK(gpuk_buffer_destroy(x));
   }
@@ -143,6 +172,7 @@ TEST_P(Gemm, KSweepAndLargerNonSquare) {
   Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 257, 600, 64, -2.0, 0.25});
   Run<float>({GPUK_TRANS, GPUK_TRANS, 1, 1000, 333, 0.5, 1.0});
   Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1021, 1, 33, -1.5, 0.5});  // a matrix times a column
+  Run<float>(Exact({GPUK_TRANS, GPUK_NO_TRANS, 65, 33, 4099, 1.0, 0.5}));  // every step of k counted
   // Wider than the CPU backend's 2048-column panel, with an offset and padded rows.
   Case wide{GPUK_NO_TRANS, GPUK_NO_TRANS, 19, 2100, 300, 1.0, 0.5};
   wide.c_off = 3;
@@ -172,7 +202,7 @@ TEST_P(Gemm, OffsetsAndLeadingDimensions) {
 // rows or few columns (up to 16; 17 is the first past it, and a long side of
 // 63 one short of it), every transpose, so that the big operand is read both
 // along k (dot products) and across it (sums of its rows); odd lengths and k,
-// offsets and padded rows; k cut into slices (a long side under 256 read
+// offsets and padded rows (with exact inputs); k cut into slices (a long side under 256 read
 // across k, under 64 along it); both sides few with a long k (a dot product
 // among them); few columns with a short k (k = 1-32, across the lanes); on
 // one thread, a long side of several 16 KB chunks.
@@ -235,6 +265,7 @@ void Gemm::CpuSkinnyCases() {
       padded.b_off = 5;
       padded.c_off = 1;
       padded.pad = 3;
+      padded.exact = true;
       Run<float>(padded);
       if (HasFailure()) return;
     }
@@ -262,7 +293,7 @@ void Gemm::CpuSkinnyCases() {
 // sides that end in a run cut short (13, 70, 129), odd k
 // (runs along k cut short), every transpose (the big operand read along k and
 // across it), padded and offset layouts (strided few vectors, copied first in
-// the dots form), and k deep enough for slices summed by a second kernel.
+// the dots form; exact inputs), and k deep enough for slices summed by a second kernel.
 // Both ways of laying out work-items (GPUK_GEMM_SKINNY_LAYOUT): the GPUs'
 // (one element each, sums meeting in local memory) and CPU drivers' (runs).
 TEST_P(Gemm, SkinnyKernel) {
@@ -301,6 +332,7 @@ void Gemm::SkinnyCases() {
       padded.b_off = 5;
       padded.c_off = 1;
       padded.pad = 3;
+      padded.exact = true;
       Run<float>(padded, &skinny);
       if (HasFailure()) return;
     }
@@ -347,9 +379,10 @@ TEST_P(Gemm, CpuThreadGrids) {
     wide.pad = 5;
     Run<float>(wide);
     Run<double>({GPUK_TRANS, GPUK_NO_TRANS, 211, 377, 300, 0.5, 2.0});
-    // Few tiles and a long k: k split into slices (partials added in order).
-    Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 37, 45, 5000, 1.5, 0.5});
-    Run<float>({GPUK_NO_TRANS, GPUK_TRANS, 17, 70, 4400, -1.0, 0.0});
+    // Few tiles and a long k: k split into slices (partials added in order),
+    // exact so that a slice's edge off by one step shows.
+    Run<float>(Exact({GPUK_TRANS, GPUK_NO_TRANS, 37, 45, 5000, 1.5, 0.5}));
+    Run<float>(Exact({GPUK_NO_TRANS, GPUK_TRANS, 17, 70, 4400, -1.0, 0.0}));
     Run<double>({GPUK_TRANS, GPUK_TRANS, 20, 9, 2100, 0.5, 1.0});
     // Skinny: the long side split over the threads.
     Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 2, 5000, 300, 1.0, 0.5});
@@ -378,11 +411,11 @@ TEST_P(Gemm, CpuKernelLayouts) {
       Run<float>({ta, tb, 3, 301, 257, 1.0, 0.5});  // skinny: both forms, odd length and k
       Run<double>({ta, tb, 301, 5, 259, -1.0, 0.0});
       // Skinny, both sides few: rows of 29 and 31, each vector width's steps.
-      Run<float>({ta, tb, 3, 29, 3000, 1.0, 0.5});
+      Run<float>(Exact({ta, tb, 3, 29, 3000, 1.0, 0.5}));
       Run<double>({ta, tb, 31, 2, 3000, -1.0, 0.0});
       // ... and a long side within one vector of every width (sums in
       // registers; 12 x 14: in two passes where 14 fits, AVX-512).
-      Run<float>({ta, tb, 3, 4, 20000, 1.0, 0.5});
+      Run<float>(Exact({ta, tb, 3, 4, 20000, 1.0, 0.5}));
       Run<double>({ta, tb, 2, 2, 40000, -1.0, 0.0});
       Run<float>({ta, tb, 12, 14, 6000, 1.0, 0.0});
       // The dots form's short k with few columns (the few across the lanes):
