@@ -34,5 +34,17 @@ __kernel void gpuk_triad(__global const float *restrict b, __global const float 
   FOR_EACH(i, n) a[i] = b[i] + scalar * c[i];
 }
 
+/* gpuk_buffer_copy and gpuk_buffer_fill on CPU drivers (src/opencl/memory.c):
+ * n 4-byte words from word src_first of src to word dst_first of dst, and n
+ * words from word first of dst set to value. */
+__kernel void gpuk_copy_words(__global const uint *restrict src, ulong src_first,
+                              __global uint *restrict dst, ulong dst_first, ulong n) {
+  FOR_EACH(i, n) dst[dst_first + i] = src[src_first + i];
+}
+
+__kernel void gpuk_fill_words(__global uint *restrict dst, ulong first, ulong n, uint value) {
+  FOR_EACH(i, n) dst[first + i] = value;
+}
+
 /* Does nothing: measures launch overhead. */
 __kernel void gpuk_empty(void) {}
