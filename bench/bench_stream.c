@@ -86,8 +86,9 @@ static gpuk_status run_op(gpuk_stream *s, void *p) {
 
 /* The yardstick: a copy of one vector on the device, through the API's D2D
  * copy (gpuk_buffer_copy) or the library's copy kernel (gpuk_vec_copy_f32),
- * whichever is faster there. PoCL's D2D copy runs on one thread: 23-26 GB/s
- * on the 2-core EPYC against 34-36 for the kernel (2026-11-25). */
+ * whichever is faster there. PoCL's clEnqueueCopyBuffer runs on one thread:
+ * 23-26 GB/s on the 2-core EPYC against 34-36 for the kernel (2026-11-25; the
+ * OpenCL backend's gpuk_buffer_copy now takes a kernel there from 8 MiB). */
 typedef struct copy_yard {
   const gpuk_buffer *src;
   gpuk_buffer *dst;
