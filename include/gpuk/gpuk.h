@@ -499,6 +499,10 @@ GPUK_API gpuk_status gpuk_reduction_destroy(gpuk_reduction *reduction);
  * arguments (checked as by the create functions), to read or to pass to
  * gpuk_cuda_compile_check(); reductions need -DGPUK_WG=<power of two>. Entry
  * points are named gpuk_k_<name> (reductions: _stage1 and _stage2).
+ * An element-wise kernel takes the user's arguments, then (ulong start, ulong
+ * stop), and runs a grid-stride loop over [start, stop), or with
+ * -DGPUK_ONE_PER_ITEM (what the library uses on CPU devices, launching at
+ * least stop - start work-items) one index per work-item.
  * Reduction stage 1 takes the user's arguments, then (ulong start, ulong
  * stop, ulong chunk, out_type *partials): group g reduces [start + g*chunk,
  * start + (g+1)*chunk) clipped to stop into partials[g], work-items GPUK_WG
