@@ -198,6 +198,29 @@ TEST_P(Buffers, LargeFillsAtEveryPatternSize) {
   GPUK_EXPECT_OK(gpuk_buffer_destroy(b));
 }
 
+// Large copies and fills reach buffers of every flag: into a read-only buffer
+// from a write-only one (which kernels may not write or read; CPU OpenCL
+// drivers then keep the driver's copy), and a fill of a read-only buffer.
+TEST_P(Buffers, LargeCopiesAndFillsWithEveryFlag) {
+  const size_t bytes = 9u << 20;
+  std::mt19937 rng{std::random_device{}()};
+  std::vector<unsigned char> in(bytes), back(bytes);
+  for (auto &x : in) x = static_cast<unsigned char>(rng());
+  gpuk_buffer *write_only = MakeBuffer(bytes, GPUK_MEM_WRITE_ONLY);
+  gpuk_buffer *read_only = MakeBuffer(bytes, GPUK_MEM_READ_ONLY);
+  GPUK_ASSERT_OK(gpuk_buffer_write(nullptr, write_only, 0, bytes, in.data()));
+  GPUK_ASSERT_OK(gpuk_buffer_copy(nullptr, write_only, 0, read_only, 0, bytes));
+  GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, read_only, 0, bytes, back.data()));
+  EXPECT_TRUE(back == in) << "copy from a write-only into a read-only buffer";
+  const uint32_t pattern = 0x5a17c3e9u;
+  GPUK_ASSERT_OK(gpuk_buffer_fill(nullptr, read_only, 4, bytes - 8, &pattern, sizeof pattern));
+  GPUK_ASSERT_OK(gpuk_buffer_read(nullptr, read_only, 0, bytes, back.data()));
+  for (size_t i = 4; i < bytes - 4; i += 4) std::memcpy(&in[i], &pattern, sizeof pattern);
+  EXPECT_TRUE(back == in) << "fill of a read-only buffer";
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(write_only));
+  GPUK_EXPECT_OK(gpuk_buffer_destroy(read_only));
+}
+
 // kernels/fill.cl, which the CUDA backend launches for patterns of 8 to 128
 // bytes, built from its source on every device that builds OpenCL C, so that
 // its index arithmetic is checked where no GPU is at hand (PoCL): global

@@ -10,13 +10,20 @@
 /* From these sizes on a CPU driver's copy or fill goes through a kernel.
  * PoCL runs clEnqueueCopyBuffer and clEnqueueFillBuffer on one thread: on
  * the 2-core EPYC (2026-11-25, best of 31, bytes read plus written) the copy
- * moved 21-34 GB/s at 16-128 MiB against 35-76 for the kernel, but 51-69
- * against 42-55 at 2-4 MiB, inside the 32 MiB L3; the 4-byte fill 14 GB/s
- * at 1-128 MiB against 14-84, and the same at 256 KiB. */
+ * moved 21-38 GB/s at 16-128 MiB against 35-76 for the kernel, 50-61
+ * against 66-108 at 8 MiB, but 56-69 against 42-55 at 2-4 MiB, inside the
+ * 32 MiB L3; the 4-byte fill 9-14 GB/s at 1-128 MiB against 14-84, and 4
+ * against 5 at 256 KiB. */
 enum { COPY_BY_KERNEL_FROM = 8 << 20, FILL_BY_KERNEL_FROM = 1 << 20 };
 
-static int runs_words_by_kernel(const gpuk_stream *s, size_t size, size_t from) {
-  return s->obj.device->entry.info.type == GPUK_DEVICE_TYPE_CPU && size >= from;
+/* Whether a copy (src given) or fill (src NULL) of size bytes runs by
+ * kernel. A kernel may not read a buffer created write-only nor write one
+ * created read-only (CL_MEM flags bind kernels; the driver's copies and
+ * fills may do both). */
+static int runs_words_by_kernel(const gpuk_stream *s, const gpuk_buffer *src,
+                                const gpuk_buffer *dst, size_t size, size_t from) {
+  return s->obj.device->entry.info.type == GPUK_DEVICE_TYPE_CPU && size >= from &&
+         dst->flags != GPUK_MEM_READ_ONLY && (!src || src->flags != GPUK_MEM_WRITE_ONLY);
 }
 
 /* [off, off + size) as a head of under 4 bytes up to a 4-byte boundary, whole
@@ -79,7 +86,7 @@ static gpuk_status driver_copy(gpuk_stream *s, const gpuk_buffer *src, size_t sr
  * words by kernel, the bytes before and after them by the driver. */
 static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t src_off,
                                gpuk_buffer *dst, size_t dst_off, size_t size) {
-  if (!runs_words_by_kernel(s, size, COPY_BY_KERNEL_FROM) || src_off % 4 != dst_off % 4)
+  if (!runs_words_by_kernel(s, src, dst, size, COPY_BY_KERNEL_FROM) || src_off % 4 != dst_off % 4)
     return driver_copy(s, src, src_off, dst, dst_off, size);
   const word_split w = split_words(dst_off, size);
   const size_t body = w.head + 4 * w.words;
@@ -108,7 +115,7 @@ static gpuk_status driver_fill(gpuk_stream *s, gpuk_buffer *b, size_t off, size_
  * before and after them by the driver. */
 static gpuk_status buffer_fill(gpuk_stream *s, gpuk_buffer *b, size_t off, size_t size,
                                const void *pattern, size_t pattern_size) {
-  if (!runs_words_by_kernel(s, size, FILL_BY_KERNEL_FROM) || pattern_size > 4)
+  if (!runs_words_by_kernel(s, NULL, b, size, FILL_BY_KERNEL_FROM) || pattern_size > 4)
     return driver_fill(s, b, off, size, pattern, pattern_size);
   const word_split w = split_words(off, size);
   const size_t body = w.head + 4 * w.words;
