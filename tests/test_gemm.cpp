@@ -172,7 +172,8 @@ TEST_P(Gemm, KSweepAndLargerNonSquare) {
   Run<float>({GPUK_TRANS, GPUK_NO_TRANS, 257, 600, 64, -2.0, 0.25});
   Run<float>({GPUK_TRANS, GPUK_TRANS, 1, 1000, 333, 0.5, 1.0});
   Run<float>({GPUK_NO_TRANS, GPUK_NO_TRANS, 1021, 1, 33, -1.5, 0.5});  // a matrix times a column
-  Run<float>(Exact({GPUK_TRANS, GPUK_NO_TRANS, 65, 33, 4099, 1.0, 0.5}));  // every step of k counted
+  // Every step of a long k counted (exact inputs).
+  Run<float>(Exact({GPUK_TRANS, GPUK_NO_TRANS, 65, 33, 4099, 1.0, 0.5}));
   // Wider than the CPU backend's 2048-column panel, with an offset and padded rows.
   Case wide{GPUK_NO_TRANS, GPUK_NO_TRANS, 19, 2100, 300, 1.0, 0.5};
   wide.c_off = 3;

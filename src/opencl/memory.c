@@ -92,9 +92,9 @@ static gpuk_status buffer_copy(gpuk_stream *s, const gpuk_buffer *src, size_t sr
   const size_t body = w.head + 4 * w.words;
   gpuk_status st = driver_copy(s, src, src_off, dst, dst_off, w.head);
   if (!st) {
-    const gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)src), gpuk_arg_u64((src_off + w.head) / 4),
-                             gpuk_arg_buffer(dst), gpuk_arg_u64((dst_off + w.head) / 4),
-                             gpuk_arg_u64(w.words)};
+    const gpuk_arg args[] = {gpuk_arg_buffer((gpuk_buffer *)src),
+                             gpuk_arg_u64((src_off + w.head) / 4), gpuk_arg_buffer(dst),
+                             gpuk_arg_u64((dst_off + w.head) / 4), gpuk_arg_u64(w.words)};
     st = launch_words(s, "gpuk_copy_words", w.words, 5, args);
   }
   if (!st) st = driver_copy(s, src, src_off + body, dst, dst_off + body, w.tail);
