@@ -90,17 +90,31 @@ static skinny_form form_of(const skinny *s) {
   return s->along_k ? FORM_DOTS : FORM_ROWS;
 }
 
+/* Whether the rows form over v, a short long side, loses to the dots form
+ * over the other side with its copy: float only, more than 4 rows of sums
+ * (a pass of 8 over big) at most 3 wide, or more than 8 (two passes) at
+ * most 4 wide, where the vectors' lanes mostly idle. Forced onto the skinny
+ * path, k 20000 and 200000, the dots form took 0.4-0.9x the rows form's time
+ * at 16 x 2, 16 x 3 and 16 x 4 (nn and tt) and 0.5-1.0x at 5-8 x 2 and 5-8 x
+ * 3, but 0.9-1.5x at 4 x 2 and 8 x 4; for double 0.6-1.2x at k = 20000 and
+ * 1.0-1.9x at 200000 (2-core AVX-512 EPYC, three rounds; README, "Which
+ * few-vector products take the skinny path"). */
+static int narrow_rows_lose(const gpuk__gemm_args *g, const gpuk__gemm_skinny_view *v) {
+  return g->dtype == GPUK_FLOAT32 && ((v->few > 4 && v->len <= 3) || (v->few > 8 && v->len <= 4));
+}
+
 /* The product g as a skinny one: few along C's short side; where both sides
  * are short, the side that reads both operands where they lie, if one does
  * (tt with both few: the rows form over A, rather than the dots form over B
- * after a copy of A, as big as B where m = n). *few_rows: whether few is m. */
+ * after a copy of A, as big as B where m = n), unless narrow_rows_lose.
+ * *few_rows: whether few is m. */
 static gpuk__gemm_skinny_view choose_view(const gpuk__gemm_args *g, int *few_rows) {
   *few_rows = g->m <= g->n;
   gpuk__gemm_skinny_view v = gpuk__gemm_skinny_view_of(g, *few_rows);
   if (gpuk__gemm_skinny_gathers_small(&v) && g->m <= GPUK_CPU_SKINNY_MAX &&
       g->n <= GPUK_CPU_SKINNY_MAX) {
     const gpuk__gemm_skinny_view other = gpuk__gemm_skinny_view_of(g, !*few_rows);
-    if (!gpuk__gemm_skinny_gathers_small(&other)) {
+    if (!gpuk__gemm_skinny_gathers_small(&other) && !narrow_rows_lose(g, &other)) {
       v = other;
       *few_rows = !*few_rows;
     }
