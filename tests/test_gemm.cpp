@@ -242,7 +242,10 @@ void Gemm::CpuSkinnyCases() {
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 4, 20001, -1.0, 0.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 8, 8, 30001, 1.0, 2.0},
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 5, 20000, 1.0, 0.0},
-      {GPUK_NO_TRANS, GPUK_NO_TRANS, 16, 3, 20001, -1.0, 0.5},  // nn and tt: dots form, copy
+      // Float, both few, the dots form with its copy kept over a rows form
+      // 3 wide (nn for the first, tt for the second).
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 16, 3, 20001, -1.0, 0.5},
+      {GPUK_NO_TRANS, GPUK_NO_TRANS, 3, 16, 20000, 1.0, 0.0},
       // A long side within one vector: sums in registers, 8 rows then 4.
       {GPUK_NO_TRANS, GPUK_NO_TRANS, 12, 14, 20000, -0.5, 0.5},
       // Few columns with a short k (the dots form's few across the lanes):
