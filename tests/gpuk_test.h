@@ -107,6 +107,16 @@ std::vector<T> RandomReals(size_t n) {
 }
 inline std::vector<float> RandomFloats(size_t n) { return RandomReals<float>(n); }
 
+// Fresh random whole numbers in [lo, hi] as floats (exact sums, see
+// test_gemm.cpp), from the same kind of seed.
+inline std::vector<float> RandomWholeFloats(size_t n, int lo, int hi) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> dist(lo, hi);
+  std::vector<float> v(n);
+  for (auto &x : v) x = float(dist(rng));
+  return v;
+}
+
 // Sets an environment variable for a scope, then puts back what was there.
 class ScopedEnv {
  public:

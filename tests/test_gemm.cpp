@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 
 #include "gpuk_test.h"
 
@@ -28,13 +27,7 @@ Case Exact(Case cs) {
 }
 
 // Fresh random integers in [-2, 2], as float.
-std::vector<float> RandomSmallIntegers(size_t n) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uniform_int_distribution<int> dist(-2, 2);
-  std::vector<float> v(n);
-  for (float &x : v) x = float(dist(rng));
-  return v;
-}
+std::vector<float> RandomSmallIntegers(size_t n) { return RandomWholeFloats(n, -2, 2); }
 
 template <typename T>
 gpuk_dtype DtypeOf() {
